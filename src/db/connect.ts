@@ -1,0 +1,104 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { acquireDirectoryLock, type DirectoryLock } from "./directory-lock.js";
+import type { Database } from "./schema.js";
+
+// bigint (int8) columns hold money in minor units. They are parsed to JS numbers: exact up to
+// 2^53 − 1 minor units (90 trillion dollars), far above any receivable, and checked on the way in.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+});
+// Business dates stay calendar strings (YYYY-MM-DD), never instants.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  /** Set for the embedded database only. */
+  readonly pglite?: PGlite;
+  /** Human-readable location, without credentials. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = ".recoup";
+
+/**
+ * Opens the database named by `target`:
+ * - a `postgres://` or `postgresql://` URL: a PostgreSQL server;
+ * - `memory://`: a throw-away embedded database;
+ * - anything else: a directory holding the embedded database (created when missing).
+ *
+ * @example const handle = await openDatabase(process.env.DATABASE_URL ?? ".recoup");
+ */
+export async function openDatabase(target: string = DEFAULT_DATA_DIR): Promise<DatabaseHandle> {
+  if (/^postgres(ql)?:\/\//.test(target)) return openServer(target);
+  return openEmbedded(target);
+}
+
+function openServer(url: string): DatabaseHandle {
+  // JIT doubled report times on the measured machines; reports here are short OLAP queries.
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: "postgres",
+    db,
+    pool,
+    location: redactUrl(url),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openEmbedded(target: string): Promise<DatabaseHandle> {
+  let lock: DirectoryLock | undefined;
+  let dataDir: string | undefined;
+  if (target !== "memory://") {
+    dataDir = path.resolve(target);
+    mkdirSync(dataDir, { recursive: true });
+    // PGlite does not lock its data directory; a second process would corrupt it.
+    lock = acquireDirectoryLock(dataDir);
+  }
+  try {
+    const pglite = new PGlite(dataDir ? path.join(dataDir, "pgdata") : undefined);
+    await pglite.waitReady;
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: "pglite",
+      db,
+      pool,
+      pglite,
+      location: dataDir ?? "memory://",
+      async close() {
+        await db.destroy();
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+}

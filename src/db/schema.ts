@@ -1,0 +1,194 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** A `date` column: a calendar date string `YYYY-MM-DD`. */
+type DateColumn = string;
+/** A timestamptz column: read as Date, written as Date or ISO string. */
+type Instant = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface EntitiesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  code: string;
+  name: string;
+  base_currency: string;
+  country: string | null;
+  time_zone: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  source: string;
+  files: Json;
+  summary: Json;
+  actor: string;
+  created_at: Instant;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  organisation_id: number;
+  entity_id: number;
+  customer_ref: string;
+  name: string;
+  country: string | null;
+  currency: string;
+  payment_terms_days: number;
+  credit_limit: number | null;
+  parent_ref: string | null;
+  owner_email: string | null;
+  collector_email: string | null;
+  language: string | null;
+  requires_po: boolean;
+  do_not_contact: Generated<boolean>;
+  paused_until: DateColumn | null;
+  import_id: number | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  role: string | null;
+  language: string | null;
+  preferred_channel: string | null;
+  is_primary: boolean;
+  created_at: Instant;
+}
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  invoice_ref: string;
+  issue_date: DateColumn;
+  due_date: DateColumn;
+  currency: string;
+  amount: number;
+  open_amount: number;
+  last_allocation_date: DateColumn | null;
+  po_number: string | null;
+  description: string | null;
+  import_id: number | null;
+  created_at: Instant;
+}
+
+export interface InvoiceAdjustmentsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  invoice_id: number;
+  amount_delta: number;
+  reason: string;
+  import_id: number | null;
+  created_at: Instant;
+}
+
+export interface CreditNotesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  credit_note_ref: string;
+  date: DateColumn;
+  currency: string;
+  amount: number;
+  invoice_id: number | null;
+  import_id: number | null;
+  created_at: Instant;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  payment_ref: string;
+  date: DateColumn;
+  currency: string;
+  amount: number;
+  unapplied_amount: number;
+  import_id: number | null;
+  created_at: Instant;
+}
+
+export interface WriteOffsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  invoice_id: number;
+  date: DateColumn;
+  amount: number;
+  reason: string;
+  actor: string;
+  created_at: Instant;
+}
+
+export interface AllocationsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  invoice_id: number;
+  kind: "payment" | "credit_note" | "write_off";
+  payment_id: number | null;
+  credit_note_id: number | null;
+  write_off_id: number | null;
+  date: DateColumn;
+  amount: number;
+  created_at: Instant;
+}
+
+export interface AuditEventsTable {
+  organisation_id: number;
+  seq: number;
+  occurred_at: Instant;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  data: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  organisation_id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface IdempotencyKeysTable {
+  organisation_id: number;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status: number | null;
+  response: ColumnType<unknown, string | null, string | null>;
+  created_at: Instant;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  entities: EntitiesTable;
+  imports: ImportsTable;
+  customers: CustomersTable;
+  contacts: ContactsTable;
+  invoices: InvoicesTable;
+  invoice_adjustments: InvoiceAdjustmentsTable;
+  credit_notes: CreditNotesTable;
+  payments: PaymentsTable;
+  write_offs: WriteOffsTable;
+  allocations: AllocationsTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
