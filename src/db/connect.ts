@@ -49,6 +49,9 @@ export async function openDatabase(target: string = DEFAULT_DATA_DIR): Promise<D
 function openServer(url: string): DatabaseHandle {
   // JIT doubled report times on the measured machines; reports here are short OLAP queries.
   const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
+  // An idle client that the server drops (restart, admin command) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on("error", (error) => process.stderr.write(`recoup: database connection lost: ${error.message}\n`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: "postgres",

@@ -42,7 +42,10 @@ export function isCalendarDate(text: string): text is CalendarDate {
 
 /** Days since 1970-01-01 (negative before). */
 export function toDayNumber(date: CalendarDate | string): number {
-  return Math.round(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / MS_PER_DAY);
+  const instant = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  instant.setUTCFullYear(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10));
+  return Math.round(instant.getTime() / MS_PER_DAY);
 }
 
 export function fromDayNumber(day: number): CalendarDate {

@@ -32,7 +32,7 @@ export function parseMinorUnits(text: string, currency: CurrencyCode | string): 
   }
   const minor = Number(whole + fraction.padEnd(digits, "0"));
   if (!Number.isSafeInteger(minor)) throw new RangeError(`"${text}" is too large`);
-  return sign ? -minor : minor;
+  return sign && minor !== 0 ? -minor : minor;
 }
 
 /** @example formatMinorUnits(-123450, "USD") // "-1234.50" */

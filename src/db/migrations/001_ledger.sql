@@ -96,6 +96,8 @@ CREATE INDEX invoices_issued ON invoices (organisation_id, currency, issue_date)
 -- "Aging as of today" reads open invoices only.
 CREATE INDEX invoices_open ON invoices (organisation_id, currency, customer_id)
   INCLUDE (due_date, issue_date, open_amount) WHERE open_amount <> 0;
+-- Aging as of a past date also reads invoices settled after that date.
+CREATE INDEX invoices_settled ON invoices (organisation_id, last_allocation_date) WHERE open_amount = 0;
 
 CREATE TABLE invoice_adjustments (
   id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -208,3 +210,9 @@ CREATE TABLE idempotency_keys (
   created_at      timestamptz NOT NULL,
   PRIMARY KEY (organisation_id, key)
 );
+
+-- A fresh install works for one organisation with one entity; more can be added later.
+INSERT INTO organisations (name) VALUES ('Default organisation');
+INSERT INTO entities (organisation_id, code, name, base_currency)
+  SELECT id, 'default', 'Default entity', 'USD' FROM organisations;
+INSERT INTO audit_heads (organisation_id, seq, hash) SELECT id, 0, repeat('0', 64) FROM organisations;

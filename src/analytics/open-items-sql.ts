@@ -1,0 +1,49 @@
+/**
+ * SQL for "the open invoices as of a date" (DESIGN 5.3): an invoice issued on or before D whose
+ * amount minus allocations dated ≤ D is not zero. The open amount kept on each invoice is its
+ * balance after every allocation, so the balance as of D adds back the allocations dated after D;
+ * only invoices still open today or settled after D can be open as of D, and each of those two
+ * sets has its own partial index.
+ *
+ * Parameters: $1 organisation, $2 the as-of date. Columns: id, customer_id, currency, issue_date,
+ * due_date, open_amount (as of D).
+ */
+export const OPEN_ITEMS_AS_OF = `
+  SELECT c.id, c.customer_id, c.currency, c.issue_date, c.due_date, c.open_amount + coalesce(l.amount, 0) AS open_amount
+  FROM (
+    SELECT id, customer_id, currency, issue_date, due_date, open_amount FROM invoices
+    WHERE organisation_id = $1 AND open_amount <> 0 AND issue_date <= $2::date
+    UNION ALL
+    SELECT id, customer_id, currency, issue_date, due_date, open_amount FROM invoices
+    WHERE organisation_id = $1 AND open_amount = 0 AND last_allocation_date > $2::date AND issue_date <= $2::date
+  ) c
+  LEFT JOIN (
+    SELECT invoice_id, sum(amount) AS amount FROM allocations
+    WHERE organisation_id = $1 AND date > $2::date GROUP BY invoice_id
+  ) l ON l.invoice_id = c.id
+  WHERE c.open_amount + coalesce(l.amount, 0) <> 0`;
+
+/**
+ * Unapplied cash and unapplied credit notes as of D, as negative amounts (they reduce what the
+ * customer owes but are not netted into the invoice buckets).
+ */
+export const UNAPPLIED_AS_OF = `
+  SELECT customer_id, currency, -sum(amount) AS amount FROM (
+    SELECT customer_id, currency, unapplied_amount AS amount FROM payments
+    WHERE organisation_id = $1 AND unapplied_amount <> 0 AND date <= $2::date
+    UNION ALL
+    SELECT customer_id, currency, amount FROM credit_notes
+    WHERE organisation_id = $1 AND invoice_id IS NULL AND date <= $2::date
+  ) u GROUP BY customer_id, currency`;
+
+/**
+ * The bucket index of an item as a SQL CASE over `dateExpr` (due_date or issue_date), for
+ * validated integer bounds. Mirrors bucketIndexFor in domain/aging.ts.
+ */
+export function bucketIndexSql(bounds: readonly number[], basis: "due" | "issue", asOfParam = "$2"): string {
+  for (const bound of bounds) if (!Number.isInteger(bound)) throw new RangeError(`bad bucket bound ${bound}`);
+  const days = `(${asOfParam}::date - ${basis === "due" ? "due_date" : "issue_date"})`;
+  const limits = basis === "due" ? [0, ...bounds] : bounds;
+  const whens = limits.map((limit, index) => `WHEN ${days} <= ${limit} THEN ${index}`).join(" ");
+  return `CASE ${whens} ELSE ${limits.length} END`;
+}

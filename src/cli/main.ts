@@ -1,0 +1,31 @@
+import { Command, CommanderError } from "commander";
+import { registerAging } from "./commands/aging.js";
+import { registerAudit } from "./commands/audit.js";
+import { registerImport } from "./commands/import.js";
+import { registerKpis } from "./commands/kpis.js";
+import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
+
+const program = new Command("recoup")
+  .description("Recoup: B2B accounts-receivable recovery")
+  .option(
+    "--db <path-or-url>",
+    "embedded database folder, or a postgres:// URL (default ./.recoup or DATABASE_URL)",
+  )
+  .option("--json", "machine-readable output on stdout")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerImport(program);
+registerAging(program);
+registerKpis(program);
+registerAudit(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+  } else {
+    reportFailure(error);
+  }
+}

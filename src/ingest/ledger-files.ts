@@ -1,0 +1,109 @@
+/**
+ * The ledger files of DESIGN 5.1 (format v1): which columns each has, which are required, and the
+ * staging table its validated rows are copied into.
+ */
+export type LedgerFileKind = "customers" | "invoices" | "creditNotes" | "payments";
+
+export interface LedgerFileSpec {
+  kind: LedgerFileKind;
+  fileName: string;
+  required: readonly string[];
+  optional: readonly string[];
+  /** Temporary table the validated rows go to, and its columns in COPY order. */
+  stageTable: string;
+  stageColumns: readonly string[];
+}
+
+export const LEDGER_FILES: readonly LedgerFileSpec[] = [
+  {
+    kind: "customers",
+    fileName: "customers.csv",
+    required: ["customer_ref", "name"],
+    optional: [
+      "country",
+      "currency",
+      "payment_terms_days",
+      "credit_limit",
+      "parent_ref",
+      "email",
+      "phone",
+      "contact_name",
+      "language",
+      "owner_email",
+      "collector_email",
+      "requires_po",
+    ],
+    stageTable: "stage_customers",
+    stageColumns: [
+      "line",
+      "customer_ref",
+      "name",
+      "country",
+      "currency",
+      "payment_terms_days",
+      "credit_limit",
+      "parent_ref",
+      "email",
+      "phone",
+      "contact_name",
+      "language",
+      "owner_email",
+      "collector_email",
+      "requires_po",
+    ],
+  },
+  {
+    kind: "invoices",
+    fileName: "invoices.csv",
+    required: ["invoice_ref", "customer_ref", "issue_date", "amount"],
+    optional: ["due_date", "currency", "po_number", "description"],
+    stageTable: "stage_invoices",
+    stageColumns: [
+      "line",
+      "invoice_ref",
+      "customer_ref",
+      "issue_date",
+      "due_date",
+      "amount",
+      "currency",
+      "po_number",
+      "description",
+    ],
+  },
+  {
+    kind: "creditNotes",
+    fileName: "credit_notes.csv",
+    required: ["credit_note_ref", "customer_ref", "date", "amount"],
+    optional: ["currency", "invoice_ref"],
+    stageTable: "stage_credit_notes",
+    stageColumns: ["line", "credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
+  },
+  {
+    kind: "payments",
+    fileName: "payments.csv",
+    required: ["payment_ref", "customer_ref", "date", "amount"],
+    optional: ["currency", "invoice_ref"],
+    stageTable: "stage_payments",
+    stageColumns: ["line", "payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
+  },
+];
+
+export const STAGE_TABLES_DDL = `
+CREATE TEMP TABLE stage_customers (
+  line int NOT NULL, customer_ref text NOT NULL, name text NOT NULL, country text, currency text,
+  payment_terms_days int, credit_limit bigint, parent_ref text, email text, phone text, contact_name text,
+  language text, owner_email text, collector_email text, requires_po boolean
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_invoices (
+  line int NOT NULL, invoice_ref text NOT NULL, customer_ref text NOT NULL, issue_date date NOT NULL,
+  due_date date, amount bigint NOT NULL, currency text NOT NULL, po_number text, description text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_credit_notes (
+  line int NOT NULL, credit_note_ref text NOT NULL, customer_ref text NOT NULL, date date NOT NULL,
+  amount bigint NOT NULL, currency text NOT NULL, invoice_ref text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_payments (
+  line int NOT NULL, payment_ref text NOT NULL, customer_ref text NOT NULL, date date NOT NULL,
+  amount bigint NOT NULL, currency text NOT NULL, invoice_ref text
+) ON COMMIT DROP;
+`;
