@@ -5,10 +5,14 @@
  * only invoices still open today or settled after D can be open as of D, and each of those two
  * sets has its own partial index.
  *
- * Parameters: $1 organisation, $2 the as-of date. Columns: id, customer_id, currency, issue_date,
- * due_date, open_amount (as of D).
+ * Parameters: $1 organisation, `asOf` (default $2) the as-of date. Columns: id, customer_id,
+ * currency, issue_date, due_date, open_amount (as of D).
  */
-export const OPEN_ITEMS_AS_OF = `
+export function openItemsAsOfSql(asOf = "$2"): string {
+  return OPEN_ITEMS_TEMPLATE.replaceAll("$2", asOf);
+}
+
+const OPEN_ITEMS_TEMPLATE = `
   SELECT c.id, c.customer_id, c.currency, c.issue_date, c.due_date, c.open_amount + coalesce(l.amount, 0) AS open_amount
   FROM (
     SELECT id, customer_id, currency, issue_date, due_date, open_amount FROM invoices
@@ -22,6 +26,8 @@ export const OPEN_ITEMS_AS_OF = `
     WHERE organisation_id = $1 AND date > $2::date GROUP BY invoice_id
   ) l ON l.invoice_id = c.id
   WHERE c.open_amount + coalesce(l.amount, 0) <> 0`;
+
+export const OPEN_ITEMS_AS_OF = openItemsAsOfSql("$2");
 
 /**
  * Unapplied cash and unapplied credit notes as of D, as negative amounts (they reduce what the

@@ -3,7 +3,17 @@ import { registerAging } from "./commands/aging.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerImport } from "./commands/import.js";
 import { registerKpis } from "./commands/kpis.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerInterest } from "./commands/interest.js";
+import { registerMigration } from "./commands/migration.js";
+import { registerServe } from "./commands/serve.js";
 import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
+
+// `recoup aging | head` closes stdout early; that is not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const program = new Command("recoup")
   .description("Recoup: B2B accounts-receivable recovery")
@@ -18,7 +28,11 @@ const program = new Command("recoup")
 registerImport(program);
 registerAging(program);
 registerKpis(program);
+registerMigration(program);
+registerInterest(program);
 registerAudit(program);
+registerDemo(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -48,7 +48,7 @@ export async function openDatabase(target: string = DEFAULT_DATA_DIR): Promise<D
 
 function openServer(url: string): DatabaseHandle {
   // JIT doubled report times on the measured machines; reports here are short OLAP queries.
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off" });
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: "-c jit=off", allowExitOnIdle: true });
   // An idle client that the server drops (restart, admin command) must not crash the process;
   // the pool replaces it on next use.
   pool.on("error", (error) => process.stderr.write(`recoup: database connection lost: ${error.message}\n`));
@@ -76,7 +76,7 @@ async function openEmbedded(target: string): Promise<DatabaseHandle> {
   try {
     const pglite = new PGlite(dataDir ? path.join(dataDir, "pgdata") : undefined);
     await pglite.waitReady;
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, allowExitOnIdle: true });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kind: "pglite",

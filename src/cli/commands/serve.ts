@@ -1,0 +1,49 @@
+import type { Command } from "commander";
+import { clockFromEnvironment } from "../../clock.js";
+import { openRecoup } from "../../db/open-recoup.js";
+import { isLedgerEmpty, loadDemoPortfolio } from "../../demo/load-demo-portfolio.js";
+import { startServer } from "../../server/serve.js";
+import { databaseTarget, reportFailure, UserError, type GlobalOptions } from "../run-command.js";
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the HTTP API (and, as it lands, the web app)")
+    .option("--port <n>", "port (default PORT or 3000)")
+    .option("--host <host>", "interface to listen on (default HOST or 127.0.0.1)")
+    .option("--demo", "load the demo portfolio first when the ledger is empty")
+    .action(async (options: { port?: string; host?: string; demo?: boolean }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      try {
+        const portText = options.port ?? process.env.PORT ?? "3000";
+        if (!/^\d+$/.test(portText) || Number(portText) > 65535)
+          throw new UserError(`--port: "${portText}" is not a port`);
+        const clock = clockFromEnvironment();
+        const store = await openRecoup(databaseTarget(global));
+        if (options.demo && (await isLedgerEmpty(store))) {
+          process.stderr.write("Loading the demo portfolio (first run)…\n");
+          const loaded = await loadDemoPortfolio({ store, clock });
+          process.stderr.write(
+            `Demo portfolio up to ${loaded.asOf}: ${loaded.created.customers} customers, ${loaded.created.invoices} invoices.\n`,
+          );
+        }
+        const server = await startServer({
+          store,
+          clock,
+          port: Number(portText),
+          host: options.host ?? process.env.HOST ?? "127.0.0.1",
+        });
+        console.log(`Recoup is running at ${server.url}  (database: ${store.handle.location})`);
+        console.log(`  API health: ${server.url}/api/v1/health   OpenAPI: ${server.url}/api/v1/openapi.json`);
+        const stop = async () => {
+          await server.close();
+          await store.close();
+          process.exit(0);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      } catch (error) {
+        reportFailure(error);
+      }
+    });
+}

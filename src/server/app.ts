@@ -1,0 +1,54 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Clock } from "../clock.js";
+import type { RecoupStore } from "../db/open-recoup.js";
+import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
+import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
+import { customerRoutes } from "./routes/customers.js";
+import { healthRoutes } from "./routes/health.js";
+import { importRoutes } from "./routes/imports.js";
+import { invoiceRoutes } from "./routes/invoices.js";
+import { reportRoutes } from "./routes/reports.js";
+
+export const API_BASE = "/api/v1";
+
+export interface CreateAppOptions {
+  store: RecoupStore;
+  clock: Clock;
+}
+
+/**
+ * The HTTP API (DESIGN 5.7) under /api/v1, with its OpenAPI 3.1 document at
+ * /api/v1/openapi.json. It does not listen: `startServer` serves it, tests call `app.request`.
+ *
+ * @example
+ * const app = createApp({ store, clock: fixedClock("2026-04-15T09:00:00Z") });
+ * const res = await app.request("/api/v1/health"); // 200 {"status":"ok"}
+ */
+export function createApp({ store, clock }: CreateAppOptions): OpenAPIHono {
+  const deps = { store, clock };
+  const app = new OpenAPIHono({ defaultHook: rejectInvalidRequest });
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  // Middleware runs in the order it is registered, so it comes before the routes.
+  app.use(`${API_BASE}/*`, idempotency(deps));
+
+  app.route(API_BASE, healthRoutes());
+  app.route(API_BASE, customerRoutes(deps));
+  app.route(API_BASE, invoiceRoutes(deps));
+  app.route(API_BASE, reportRoutes(deps));
+  app.route(API_BASE, importRoutes(deps));
+
+  app.doc31(`${API_BASE}/openapi.json`, {
+    openapi: "3.1.0",
+    info: {
+      title: "Recoup API",
+      version: "1",
+      description:
+        "Accounts receivable: customers, invoices, aging, KPIs and ledger imports. Money is " +
+        "`{amount, currency}` with amount in integer minor units; dates are YYYY-MM-DD. Errors are " +
+        '`{"error":{"code","message","details"}}`. Mutating requests accept an ' +
+        `${IDEMPOTENCY_KEY_HEADER} header.`,
+    },
+  });
+  return app;
+}
