@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { createServerDatabase, isServerReachable } from "../support/databases.js";
+import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+/** Runs the CLI from source as a child process; resolves with exit code and output, never rejects. */
+async function recoup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, RECOUP_NOW: "2026-04-15T09:00:00Z", DATABASE_URL: "" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const dataDirs: string[] = [];
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  for (const drop of drops) await drop();
+});
+
+async function targets(): Promise<{ kind: string; db: string }[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), "recoup-cli-"));
+  dataDirs.push(dir);
+  const list = [{ kind: "pglite", db: path.join(dir, "db") }];
+  if (await isServerReachable()) {
+    const created = await createServerDatabase();
+    drops.push(created.drop);
+    list.push({ kind: "postgres", db: created.url });
+  }
+  return list;
+}
+
+describe("recoup CLI", async () => {
+  for (const { kind, db } of await targets()) {
+    it(`imports, ages and reports KPIs with the contract's JSON shapes [${kind}]`, async () => {
+      const folder = ledgerFolder(SMALL_LEDGER);
+      const imported = await recoup(["--db", db, "--json", "import", folder]);
+      expect(imported.code).toBe(0);
+      const result = JSON.parse(imported.stdout);
+      expect(Object.keys(result)).toEqual(
+        expect.arrayContaining(["created", "updated", "unchanged", "errors"]),
+      );
+      expect(result.created).toEqual({ customers: 2, invoices: 3, creditNotes: 2, payments: 1 });
+
+      const aging = JSON.parse(
+        (await recoup(["--db", db, "--json", "aging", "--as-of", "2026-04-15"])).stdout,
+      );
+      expect(Object.keys(aging)).toEqual(["asOf", "basis", "bucketBounds", "totals", "customers"]);
+      expect(aging.totals.map((t: { currency: string; total: number }) => [t.currency, t.total])).toEqual([
+        ["EUR", 90000],
+        ["USD", 8050],
+      ]);
+
+      const kpis = JSON.parse(
+        (await recoup(["--db", db, "--json", "kpis", "--from", "2026-01-01", "--to", "2026-03-31"])).stdout,
+      );
+      expect(kpis.byCurrency.map((k: { currency: string }) => k.currency)).toEqual(["EUR", "USD"]);
+      expect(Object.keys(kpis.byCurrency[1])).toEqual(
+        expect.arrayContaining([
+          "from",
+          "to",
+          "days",
+          "currency",
+          "creditSales",
+          "beginAr",
+          "endAr",
+          "endCurrentAr",
+          "dso",
+          "bestPossibleDso",
+          "add",
+          "cei",
+        ]),
+      );
+      // USD: sales 150.50 over 90 days, end AR 80.50 → DSO 80.50 / 150.50 × 90 = 48.14
+      expect(kpis.byCurrency[1].dso.simple).toBe(48.14);
+
+      const verified = await recoup(["--db", db, "--json", "audit", "verify"]);
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout).ok).toBe(true);
+    });
+
+    it(`reports every bad row as file:line: column: message with exit code 1 [${kind}]`, async () => {
+      const folder = ledgerFolder({
+        "invoices.csv": "invoice_ref,customer_ref,issue_date,amount\nX1,NOPE,2026-02-30,1.001\n",
+      });
+      const { code, stderr, stdout } = await recoup(["--db", db, "import", folder]);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(`${folder}/invoices.csv:2: customer_ref: unknown customer "NOPE"`);
+      expect(stderr).toMatch(/invoices\.csv:2: issue_date: .*day 30/);
+      expect(stderr).toContain("Nothing was imported");
+    });
+  }
+
+  it("computes statutory interest with the contract's JSON shape", async () => {
+    const { code, stdout } = await recoup([
+      "--json",
+      "interest",
+      "--amount",
+      "1000.00",
+      "--currency",
+      "GBP",
+      "--due",
+      "2024-01-15",
+      "--paid",
+      "2024-03-15",
+      "--regime",
+      "uk",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      regime: "uk",
+      rate: 13.25,
+      days: 60,
+      interest: { amount: 2178, currency: "GBP" },
+      compensation: { amount: 7000, currency: "GBP" },
+      total: { amount: 9178, currency: "GBP" },
+    });
+  });
+
+  it("exits 1 with a message for bad options and unknown commands", async () => {
+    const badDate = await recoup([
+      "interest",
+      "--amount",
+      "5",
+      "--currency",
+      "EUR",
+      "--due",
+      "2024-13-01",
+      "--paid",
+      "2024-03-15",
+      "--regime",
+      "eu",
+    ]);
+    expect(badDate.code).toBe(1);
+    expect(badDate.stderr).toMatch(/--due: .*month 13/);
+    expect((await recoup(["no-such-command"])).code).toBe(1);
+  });
+});
