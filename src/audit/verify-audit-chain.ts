@@ -55,7 +55,7 @@ export async function verifyAuditChain(db: Queryable, organisationId: number): P
     for (const row of page) {
       events += 1;
       if (row.seq !== expectedSeq) {
-        const gap = row.seq > expectedSeq ? `${expectedSeq}–${row.seq - 1}` : String(expectedSeq);
+        const gap = row.seq - 1 > expectedSeq ? `${expectedSeq}–${row.seq - 1}` : String(expectedSeq);
         problems.push({
           seq: expectedSeq,
           problem: "missing",

@@ -13,6 +13,7 @@
  * Same options → byte-identical files: all randomness comes from seeded streams (./random.ts).
  */
 import { once } from "node:events";
+import { ledgerFileSpec } from "../ingest/ledger-files.js";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -57,37 +58,13 @@ export interface GeneratePortfolioResult {
   profiles: Record<BehaviourProfile, number>;
 }
 
-/** The columns of each ledger file, in the order of DESIGN 5.1. */
+/** The columns of each ledger file, in the order of DESIGN 5.1 (one definition: the importer's). */
 export const LEDGER_COLUMNS = {
-  customers: [
-    "customer_ref",
-    "name",
-    "country",
-    "currency",
-    "payment_terms_days",
-    "credit_limit",
-    "parent_ref",
-    "email",
-    "phone",
-    "contact_name",
-    "language",
-    "owner_email",
-    "collector_email",
-    "requires_po",
-  ],
-  invoices: [
-    "invoice_ref",
-    "customer_ref",
-    "issue_date",
-    "due_date",
-    "amount",
-    "currency",
-    "po_number",
-    "description",
-  ],
-  creditNotes: ["credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-  payments: ["payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-} as const;
+  customers: ledgerFileSpec("customers").columns,
+  invoices: ledgerFileSpec("invoices").columns,
+  creditNotes: ledgerFileSpec("creditNotes").columns,
+  payments: ledgerFileSpec("payments").columns,
+};
 
 /**
  * Behaviour profiles and their share of ordinary customers. Key accounts are not drawn: they are the

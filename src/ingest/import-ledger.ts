@@ -292,7 +292,7 @@ function readHeader(
 ): Map<string, number> | undefined {
   const file = spec.fileName;
   const index = new Map<string, number>();
-  const known = new Set([...spec.required, ...spec.optional]);
+  const known = new Set(spec.columns);
   let ok = true;
   header.forEach((raw, i) => {
     const name = raw.trim().toLowerCase();

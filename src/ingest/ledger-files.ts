@@ -7,8 +7,9 @@ export type LedgerFileKind = "customers" | "invoices" | "creditNotes" | "payment
 export interface LedgerFileSpec {
   kind: LedgerFileKind;
   fileName: string;
+  /** Every column of the file, in the order DESIGN 5.1 lists them. */
+  columns: readonly string[];
   required: readonly string[];
-  optional: readonly string[];
   /** Temporary table the validated rows go to, and its columns in COPY order. */
   stageTable: string;
   stageColumns: readonly string[];
@@ -18,8 +19,9 @@ export const LEDGER_FILES: readonly LedgerFileSpec[] = [
   {
     kind: "customers",
     fileName: "customers.csv",
-    required: ["customer_ref", "name"],
-    optional: [
+    columns: [
+      "customer_ref",
+      "name",
       "country",
       "currency",
       "payment_terms_days",
@@ -33,6 +35,7 @@ export const LEDGER_FILES: readonly LedgerFileSpec[] = [
       "collector_email",
       "requires_po",
     ],
+    required: ["customer_ref", "name"],
     stageTable: "stage_customers",
     stageColumns: [
       "line",
@@ -55,8 +58,17 @@ export const LEDGER_FILES: readonly LedgerFileSpec[] = [
   {
     kind: "invoices",
     fileName: "invoices.csv",
+    columns: [
+      "invoice_ref",
+      "customer_ref",
+      "issue_date",
+      "due_date",
+      "amount",
+      "currency",
+      "po_number",
+      "description",
+    ],
     required: ["invoice_ref", "customer_ref", "issue_date", "amount"],
-    optional: ["due_date", "currency", "po_number", "description"],
     stageTable: "stage_invoices",
     stageColumns: [
       "line",
@@ -73,20 +85,24 @@ export const LEDGER_FILES: readonly LedgerFileSpec[] = [
   {
     kind: "creditNotes",
     fileName: "credit_notes.csv",
+    columns: ["credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
     required: ["credit_note_ref", "customer_ref", "date", "amount"],
-    optional: ["currency", "invoice_ref"],
     stageTable: "stage_credit_notes",
     stageColumns: ["line", "credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
   },
   {
     kind: "payments",
     fileName: "payments.csv",
+    columns: ["payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
     required: ["payment_ref", "customer_ref", "date", "amount"],
-    optional: ["currency", "invoice_ref"],
     stageTable: "stage_payments",
     stageColumns: ["line", "payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
   },
 ];
+
+export function ledgerFileSpec(kind: LedgerFileKind): LedgerFileSpec {
+  return LEDGER_FILES.find((spec) => spec.kind === kind)!;
+}
 
 export const STAGE_TABLES_DDL = `
 CREATE TEMP TABLE stage_customers (
