@@ -1,14 +1,9 @@
 import { createReadStream } from "node:fs";
-import { Transform } from "node:stream";
-import { parse, CsvError } from "csv-parse";
+import { CsvGrammarError, CsvRecordParser, type ParsedRecord } from "./csv-record-parser.js";
 
-export interface CsvRecord {
-  /** 1-based line on which the record starts. */
-  line: number;
-  fields: string[];
-}
+export type CsvRecord = ParsedRecord;
 
-/** Raised for a record the CSV grammar rejects (broken quoting and the like). */
+/** Raised for input the CSV grammar or UTF-8 rejects, with the line where it happens. */
 export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
@@ -27,62 +22,26 @@ export async function* readCsvRecords(
   filePath: string,
   onChunk?: (chunk: Buffer) => void,
 ): AsyncGenerator<CsvRecord> {
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      onChunk?.(chunk);
-      callback(null, chunk);
-    },
-  });
-  const parser = parse({
-    bom: true,
-    info: true,
-    // Field counts are checked by the caller, which can say which columns are missing.
-    relax_column_count: true,
-    skip_empty_lines: true,
-  });
-  createReadStream(filePath)
-    .on("error", (error) => parser.destroy(error))
-    .pipe(counter)
-    .pipe(parser);
-  let nextLine = 1;
+  const parser = new CsvRecordParser();
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decode = (bytes?: Buffer) => {
+    try {
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    } catch {
+      throw new CsvSyntaxError(parser.currentLine, "the file is not valid UTF-8 here (save it as UTF-8)");
+    }
+  };
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // info.lines is the line the record ends on; blank lines before it are skipped records.
-      const fields = item.record;
-      const newlinesInside = fields.reduce((n, f) => n + countNewlines(f), 0);
-      const endLine = item.info.lines;
-      const line = Math.max(nextLine, endLine - newlinesInside);
-      nextLine = endLine + 1;
-      yield { line, fields };
+    for await (const chunk of createReadStream(filePath, {
+      highWaterMark: 1 << 20,
+    }) as AsyncIterable<Buffer>) {
+      onChunk?.(chunk);
+      yield* parser.push(decode(chunk));
     }
+    yield* parser.push(decode());
+    yield* parser.end();
   } catch (error) {
-    if (error instanceof CsvError) {
-      // An unclosed quote is only noticed at the end of the file: point at the record it opens.
-      const reported = (error as CsvError & { lines?: number }).lines ?? nextLine;
-      const line = error.code === "CSV_QUOTE_NOT_CLOSED" ? nextLine : reported;
-      throw new CsvSyntaxError(line, describeCsvError(error));
-    }
+    if (error instanceof CsvGrammarError) throw new CsvSyntaxError(error.line, error.message);
     throw error;
-  }
-}
-
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
-function describeCsvError(error: CsvError): string {
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return "a quoted field is never closed (missing closing quote)";
-    case "CSV_INVALID_CLOSING_QUOTE":
-      return 'a quote inside a quoted field must be doubled ("")';
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-      return "unexpected characters after a closing quote";
-    case "INVALID_OPENING_QUOTE":
-      return "a quote appears inside an unquoted field (quote the whole field and double the quote)";
-    default:
-      return error.message.replace(/^Invalid Record: /, "");
   }
 }

@@ -123,3 +123,11 @@ CREATE TEMP TABLE stage_payments (
   amount bigint NOT NULL, currency text NOT NULL, invoice_ref text
 ) ON COMMIT DROP;
 `;
+
+export const STAGE_INDEXES_DDL = `
+CREATE INDEX ON stage_customers (customer_ref);
+CREATE INDEX ON stage_invoices (invoice_ref);
+CREATE INDEX ON stage_credit_notes (invoice_ref);
+CREATE INDEX ON stage_payments (payment_ref);
+CREATE INDEX ON stage_payments (invoice_ref);
+`;

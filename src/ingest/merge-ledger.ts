@@ -221,24 +221,42 @@ async function mergeInvoices(db: Queryable, c: MergeContext, outcome: MergeOutco
     db,
     `WITH inserted AS (
        INSERT INTO invoices (organisation_id, customer_id, invoice_ref, issue_date, due_date, currency, amount,
-         open_amount, po_number, description, import_id, created_at)
+         open_amount, po_number, description, import_id, created_at, last_allocation_date)
        SELECT $1, c.id, s.invoice_ref, s.issue_date, coalesce(s.due_date, s.issue_date + c.payment_terms_days),
-         s.currency, s.amount, s.amount, s.po_number, s.description, $2, $3
-       FROM stage_invoices s JOIN customers c ON c.organisation_id = $1 AND c.customer_ref = s.customer_ref
+         s.currency, s.amount, s.amount - coalesce(a.amount, 0), s.po_number, s.description, $2, $3, a.last_date
+       FROM stage_invoices s
+       JOIN customers c ON c.organisation_id = $1 AND c.customer_ref = s.customer_ref
+       LEFT JOIN (${STAGED_ALLOCATIONS}) a ON a.invoice_ref = s.invoice_ref
        WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref)
        RETURNING 1)
      SELECT count(*) AS n FROM inserted`,
     [c.organisationId, c.importId, c.at],
   );
+  await analyzeAfterBulkInsert(db, "invoices", outcome.created.invoices);
 }
 
-/** Applies new allocations to their invoices' open amounts, in the statement that inserts them. */
+/**
+ * Every allocation in the staged files, by invoice ref. New invoices are inserted with these already
+ * deducted (a staged payment or credit note that points at a new invoice is itself new, since a
+ * posted one may not change), so a large first import never rewrites the invoices it just wrote.
+ */
+const STAGED_ALLOCATIONS = `
+  SELECT invoice_ref, sum(amount) AS amount, max(date) AS last_date FROM (
+    SELECT invoice_ref, amount, date FROM stage_payments WHERE invoice_ref IS NOT NULL
+    UNION ALL
+    SELECT invoice_ref, amount, date FROM stage_credit_notes WHERE invoice_ref IS NOT NULL
+  ) staged GROUP BY invoice_ref`;
+
+/**
+ * Applies new allocations to the open amounts of invoices posted by earlier imports, in the
+ * statement that inserts the allocations ($2 is this import).
+ */
 const APPLY_ALLOCATIONS = `
   applied AS (
     UPDATE invoices i SET open_amount = i.open_amount - a.amount,
       last_allocation_date = greatest(i.last_allocation_date, a.last_date)
     FROM (SELECT invoice_id, sum(amount) AS amount, max(date) AS last_date FROM allocated GROUP BY invoice_id) a
-    WHERE i.id = a.invoice_id
+    WHERE i.id = a.invoice_id AND i.import_id IS DISTINCT FROM $2
     RETURNING 1)`;
 
 async function mergeCreditNotes(db: Queryable, c: MergeContext, outcome: MergeOutcome): Promise<void> {
@@ -276,18 +294,39 @@ async function mergePayments(db: Queryable, c: MergeContext, outcome: MergeOutco
        SELECT $1, c.id, r.payment_ref, r.date, r.currency, r.amount, r.amount - r.allocated, $2, $3
        FROM receipts r JOIN customers c ON c.organisation_id = $1 AND c.customer_ref = r.customer_ref
        WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.organisation_id = $1 AND p.payment_ref = r.payment_ref)
-       RETURNING id, payment_ref, date),
-     allocated AS (
-       INSERT INTO allocations (organisation_id, invoice_id, kind, payment_id, date, amount, created_at)
-       SELECT $1, i.id, 'payment', p.id, p.date, s.amount, $3
-       FROM inserted p
-       JOIN stage_payments s ON s.payment_ref = p.payment_ref AND s.invoice_ref IS NOT NULL
-       JOIN invoices i ON i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref
-       RETURNING invoice_id, amount, date),
-     ${APPLY_ALLOCATIONS}
+       RETURNING 1)
      SELECT (SELECT count(*) FROM inserted) AS created, (SELECT count(*) FROM receipts) AS staged`,
     [c.organisationId, c.importId, c.at],
   );
   outcome.created.payments = Number(rows[0]!.created);
   outcome.unchanged.payments = Number(rows[0]!.staged) - outcome.created.payments;
+  if (outcome.created.payments === 0) return;
+  await analyzeAfterBulkInsert(db, "payments", outcome.created.payments);
+  await db.query(
+    `WITH allocated AS (
+       INSERT INTO allocations (organisation_id, invoice_id, kind, payment_id, date, amount, created_at)
+       SELECT $1, i.id, 'payment', p.id, p.date, s.amount, $3
+       FROM stage_payments s
+       JOIN payments p ON p.organisation_id = $1 AND p.payment_ref = s.payment_ref AND p.import_id = $2
+       JOIN invoices i ON i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref
+       WHERE s.invoice_ref IS NOT NULL
+       RETURNING invoice_id, amount, date),
+     ${APPLY_ALLOCATIONS}
+     SELECT count(*) FROM applied`,
+    [c.organisationId, c.importId, c.at],
+  );
 }
+
+/**
+ * A table that just grew by many rows still has the statistics of its old size; the statements
+ * that follow join it by ref and would be planned for a handful of rows.
+ */
+async function analyzeAfterBulkInsert(
+  db: Queryable,
+  table: "invoices" | "payments",
+  inserted: number,
+): Promise<void> {
+  if (inserted >= BULK_ROWS) await db.query(`ANALYZE ${table}`);
+}
+
+const BULK_ROWS = 10_000;
