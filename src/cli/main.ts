@@ -7,6 +7,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInterest } from "./commands/interest.js";
 import { registerMigration } from "./commands/migration.js";
 import { registerServe } from "./commands/serve.js";
+import { registerWriteOff } from "./commands/write-off.js";
 import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
 
 // `recoup aging | head` closes stdout early; that is not a failure.
@@ -28,6 +29,7 @@ const program = new Command("recoup")
 registerImport(program);
 registerAging(program);
 registerKpis(program);
+registerWriteOff(program);
 registerMigration(program);
 registerInterest(program);
 registerAudit(program);

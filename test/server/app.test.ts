@@ -43,6 +43,7 @@ describeEachDatabase("HTTP API basics", (database) => {
         "/api/v1/imports",
         "/api/v1/invoices",
         "/api/v1/invoices/{ref}",
+        "/api/v1/invoices/{ref}/write-offs",
         "/api/v1/kpis",
       ].sort(),
     );

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { daysBetween } from "../../domain/calendar-date.js";
 import { RecoupError } from "../../errors.js";
+import { writeOffInvoice } from "../../ledger/write-off-invoice.js";
 import { rejectInvalidRequest } from "../http-errors.js";
 import { decodeCursor, toPage } from "../pagination.js";
 import { findCustomerId } from "../repositories/customers.js";
@@ -88,6 +89,45 @@ const getInvoiceRoute = createRoute({
   },
 });
 
+const WriteOffSchema = z
+  .object({
+    id: z.number().int(),
+    invoiceRef: z.string(),
+    date: z.string().openapi({ format: "date" }),
+    amount: MoneySchema,
+    reason: z.string(),
+    openAfter: MoneySchema.openapi({ description: "The invoice's open amount after the write-off" }),
+  })
+  .openapi("WriteOff");
+
+const writeOffRoute = createRoute({
+  method: "post",
+  path: "/invoices/{ref}/write-offs",
+  tags: ["invoices"],
+  summary: "Write off part or all of an invoice's open amount (a new, audited ledger entry)",
+  request: {
+    params: z.object({ ref: RefParamSchema }),
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({
+            amount: z.string().optional().openapi({
+              description: 'Decimal in major units, e.g. "12.50"; default: the whole open amount',
+            }),
+            reason: z.string().min(1).max(500),
+            date: CalendarDateSchema.optional().openapi({ description: "Business date; default today" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: jsonContent(WriteOffSchema, "The write-off"),
+    ...errorResponses(400, 404, 422, 500),
+  },
+});
+
 function summary(invoice: InvoiceRecord, asOf: string) {
   return {
     invoiceRef: invoice.invoiceRef,
@@ -129,6 +169,20 @@ export function invoiceRoutes(deps: ServerDeps): OpenAPIHono {
       });
       const page = toPage(rows, query.limit, (row) => row.id);
       return c.json({ items: page.rows.map((row) => summary(row, asOf)), nextCursor: page.nextCursor }, 200);
+    })
+    .openapi(writeOffRoute, async (c) => {
+      const { ref } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const writeOff = await writeOffInvoice({
+        store,
+        clock: deps.clock,
+        actor: "api",
+        invoiceRef: ref,
+        reason: body.reason,
+        ...(body.amount !== undefined ? { amount: body.amount } : {}),
+        ...(body.date !== undefined ? { date: body.date } : {}),
+      });
+      return c.json(writeOff, 201);
     })
     .openapi(getInvoiceRoute, async (c) => {
       const { ref } = c.req.valid("param");
