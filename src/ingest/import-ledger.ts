@@ -34,6 +34,8 @@ export interface ImportResult {
   /** Problems beyond those listed in `errors`. */
   moreErrors?: number;
   warnings: ImportProblem[];
+  /** Warnings beyond those listed in `warnings`. */
+  moreWarnings?: number;
   dryRun: boolean;
   importId?: number;
   /** Milliseconds spent streaming and staging the files, checking the set, and merging it. */
@@ -141,7 +143,7 @@ export async function importLedger(options: ImportLedgerOptions): Promise<Import
     if (!changedAnything) {
       // Importing the same files again changes nothing, not even the import log.
       await client.query("ROLLBACK");
-      return { ...summary, errors: [], warnings: warnings.list, dryRun: options.dryRun ?? false };
+      return { ...summary, errors: [], ...warningList(warnings), dryRun: options.dryRun ?? false };
     }
     await client.query(`UPDATE imports SET summary = $2 WHERE id = $1`, [importId, JSON.stringify(summary)]);
     await appendAuditEvents(
@@ -161,7 +163,7 @@ export async function importLedger(options: ImportLedgerOptions): Promise<Import
     return {
       ...summary,
       errors: [],
-      warnings: warnings.list,
+      ...warningList(warnings),
       dryRun: options.dryRun ?? false,
       ...(options.dryRun ? {} : { importId }),
       timings: { stageMs, checkMs, mergeMs: stopwatch.lap() },
@@ -181,9 +183,14 @@ function failed(errors: ProblemList, warnings: ProblemList, dryRun: boolean): Im
     unchanged: zeroCounts(),
     errors: errors.list,
     ...(errors.total > errors.list.length ? { moreErrors: errors.total - errors.list.length } : {}),
-    warnings: warnings.list,
+    ...warningList(warnings),
     dryRun,
   };
+}
+
+function warningList(warnings: ProblemList): Pick<ImportResult, "warnings" | "moreWarnings"> {
+  const more = warnings.total - warnings.list.length;
+  return more > 0 ? { warnings: warnings.list, moreWarnings: more } : { warnings: warnings.list };
 }
 
 class Stopwatch {

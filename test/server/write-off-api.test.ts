@@ -49,7 +49,7 @@ describeEachDatabase("POST /api/v1/invoices/{ref}/write-offs", (database) => {
       body: JSON.stringify({ amount: "500.00", reason: "too much" }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
       code: "VALIDATION_FAILED",
       message: expect.stringMatching(/40\.00 USD open/),
     });
