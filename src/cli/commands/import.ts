@@ -51,6 +51,7 @@ function printImportSummary(result: ImportResult, folder: string): void {
   if (result.moreErrors) process.stderr.write(`… and ${result.moreErrors} more errors\n`);
   for (const w of result.warnings)
     process.stderr.write(`warning: ${w.file}:${w.line}: ${w.column}: ${w.message}\n`);
+  if (result.moreWarnings) process.stderr.write(`… and ${result.moreWarnings} more warnings\n`);
   if (result.errors.length > 0) {
     process.stderr.write(
       `Nothing was imported: ${result.errors.length + (result.moreErrors ?? 0)} error(s).\n`,
