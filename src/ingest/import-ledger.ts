@@ -61,6 +61,8 @@ export interface ImportLedgerOptions {
   actor: string;
   dryRun?: boolean;
   onProgress?: (progress: ImportProgress) => void;
+  /** See MergeContext.bulkLoadInvoices; tests lower it. */
+  bulkLoadInvoices?: number;
 }
 
 const MAX_REPORTED = 1000;
@@ -84,6 +86,9 @@ export async function importLedger(options: ImportLedgerOptions): Promise<Import
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [IMPORT_LOCK_CLASS, store.organisationId]);
+    // An import is a batch job: let its hash joins, aggregates and index builds work in memory.
+    await client.query("SET LOCAL work_mem = '64MB'");
+    await client.query("SET LOCAL maintenance_work_mem = '256MB'");
     await client.query(STAGE_TABLES_DDL);
     const context: RowContext = {
       baseCurrency: store.baseCurrency,
@@ -134,6 +139,7 @@ export async function importLedger(options: ImportLedgerOptions): Promise<Import
       baseCurrency: store.baseCurrency,
       importId,
       at: at.toISOString(),
+      ...(options.bulkLoadInvoices !== undefined ? { bulkLoadInvoices: options.bulkLoadInvoices } : {}),
     });
     for (const note of merged.notes) warnings.add(note);
     const summary = { created: merged.created, updated: merged.updated, unchanged: merged.unchanged };

@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/queryable.js";
 import type { AuditEventInput } from "../audit/append-audit-events.js";
+import { deferSecondaryIndexes } from "./bulk-load-indexes.js";
 import type { LedgerFileKind } from "./ledger-files.js";
 
 export interface MergeContext {
@@ -9,7 +10,14 @@ export interface MergeContext {
   importId: number;
   /** ISO instant of the import, stamped on created rows. */
   at: string;
+  /**
+   * New invoices from which a load counts as bulk (when it also at least doubles the ledger):
+   * secondary indexes are then rebuilt after the load instead of maintained row by row.
+   */
+  bulkLoadInvoices?: number;
 }
+
+const DEFAULT_BULK_LOAD_INVOICES = 100_000;
 
 export type KindCounts = Record<LedgerFileKind, number>;
 
@@ -41,10 +49,28 @@ export async function mergeStagedLedger(db: Queryable, context: MergeContext): P
     notes: [],
   };
   await mergeCustomers(db, context, outcome);
+  const deferred = (await isBulkLoad(db, context)) ? await deferSecondaryIndexes(db) : undefined;
   await mergeInvoices(db, context, outcome);
   await mergeCreditNotes(db, context, outcome);
   await mergePayments(db, context, outcome);
+  await deferred?.rebuild();
   return outcome;
+}
+
+/** A load that brings at least the bulk threshold of new invoices and at least doubles the ledger. */
+async function isBulkLoad(db: Queryable, c: MergeContext): Promise<boolean> {
+  const { rows } = await db.query<{ new_invoices: string; existing: number }>(
+    `SELECT (SELECT count(*) FROM stage_invoices s
+             WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref))
+              AS new_invoices,
+            greatest((SELECT reltuples FROM pg_class WHERE oid = 'invoices'::regclass), 0) AS existing`,
+    [c.organisationId],
+  );
+  const newInvoices = Number(rows[0]!.new_invoices);
+  return (
+    newInvoices >= (c.bulkLoadInvoices ?? DEFAULT_BULK_LOAD_INVOICES) &&
+    newInvoices >= Number(rows[0]!.existing)
+  );
 }
 
 async function count(db: Queryable, text: string, values: readonly unknown[]): Promise<number> {
