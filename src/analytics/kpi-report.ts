@@ -27,7 +27,7 @@ export async function kpiReport(db: Queryable, options: KpiReportOptions): Promi
   const org = options.organisationId;
   const dayBefore = addDays(from, -1);
 
-  const [endAr, beginAr, monthly] = await Promise.all([
+  const [endAr, beginAr, monthly, periodSales] = await Promise.all([
     db.query<{ currency: string; ar: string; current_ar: string }>(
       `SELECT currency, sum(open_amount) AS ar, coalesce(sum(open_amount) FILTER (WHERE due_date >= $2::date), 0) AS current_ar
        FROM (${OPEN_ITEMS_AS_OF}) o GROUP BY currency`,
@@ -37,25 +37,28 @@ export async function kpiReport(db: Queryable, options: KpiReportOptions): Promi
       `SELECT currency, sum(open_amount) AS ar FROM (${OPEN_ITEMS_AS_OF}) o GROUP BY currency`,
       [org, dayBefore],
     ),
-    // Credit sales per calendar month up to `to` (the last month is partial, up to `to`).
+    // Credit sales per calendar month up to `to` (the last month is partial, up to `to`). Grouped by
+    // the month's first day, formatted once per group rather than once per row.
     db.query<{ currency: string; month: string; sales: string }>(
-      `SELECT currency, to_char(day, 'YYYY-MM') AS month, sum(amount) AS sales FROM (
-         SELECT currency, issue_date AS day, amount FROM invoices WHERE organisation_id = $1 AND issue_date <= $2::date
-         UNION ALL
-         SELECT currency, date, -amount FROM credit_notes WHERE organisation_id = $1 AND date <= $2::date
-       ) s GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT currency, to_char(month, 'YYYY-MM') AS month, sales FROM (
+         SELECT currency, date_trunc('month', day) AS month, sum(amount) AS sales FROM (
+           SELECT currency, issue_date AS day, amount FROM invoices WHERE organisation_id = $1 AND issue_date <= $2::date
+           UNION ALL
+           SELECT currency, date, -amount FROM credit_notes WHERE organisation_id = $1 AND date <= $2::date
+         ) s GROUP BY 1, 2
+       ) m ORDER BY 1, 2`,
       [org, to],
     ),
+    // Credit sales in the period itself: [from, to].
+    db.query<{ currency: string; sales: string }>(
+      `SELECT currency, sum(amount) AS sales FROM (
+         SELECT currency, amount FROM invoices WHERE organisation_id = $1 AND issue_date BETWEEN $2::date AND $3::date
+         UNION ALL
+         SELECT currency, -amount FROM credit_notes WHERE organisation_id = $1 AND date BETWEEN $2::date AND $3::date
+       ) s GROUP BY currency`,
+      [org, from, to],
+    ),
   ]);
-  // Credit sales in the period itself: [from, to].
-  const periodSales = await db.query<{ currency: string; sales: string }>(
-    `SELECT currency, sum(amount) AS sales FROM (
-       SELECT currency, amount FROM invoices WHERE organisation_id = $1 AND issue_date BETWEEN $2::date AND $3::date
-       UNION ALL
-       SELECT currency, -amount FROM credit_notes WHERE organisation_id = $1 AND date BETWEEN $2::date AND $3::date
-     ) s GROUP BY currency`,
-    [org, from, to],
-  );
 
   const currencies = [...new Set(monthly.rows.map((r) => r.currency))].sort();
   const results = currencies.map((currency) => {

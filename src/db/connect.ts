@@ -60,6 +60,8 @@ function openServer(url: string): DatabaseHandle {
     location: redactUrl(url),
     async close() {
       await db.destroy();
+      // Kysely ends the pool only if it used it; reports and imports use the pool directly.
+      if (!pool.ended) await pool.end();
     },
   };
 }
@@ -86,6 +88,7 @@ async function openEmbedded(target: string): Promise<DatabaseHandle> {
       location: dataDir ?? "memory://",
       async close() {
         await db.destroy();
+        if (!pool.ended) await pool.end();
         await pglite.close();
         lock?.release();
       },

@@ -274,19 +274,30 @@ const STAGED_ALLOCATIONS = `
   ) staged GROUP BY invoice_ref`;
 
 /**
- * Applies new allocations to the open amounts of invoices posted by earlier imports, in the
- * statement that inserts the allocations ($2 is this import).
+ * Inserts the allocations listed by a `targets` CTE (payment_id or credit_note_id, invoice_id,
+ * date, amount, invoice_import) and applies them to the open amounts of invoices posted by earlier
+ * imports ($2 is this import; new invoices were written with them already deducted). Inserting in
+ * source order keeps the foreign-key probes sequential.
  */
-const APPLY_ALLOCATIONS = `
+function insertAllocations(kind: "payment" | "credit_note"): string {
+  const source = kind === "payment" ? "payment_id" : "credit_note_id";
+  return `
+  allocated AS (
+    INSERT INTO allocations (organisation_id, invoice_id, kind, ${source}, date, amount, created_at)
+    SELECT $1, invoice_id, '${kind}', ${source}, date, amount, $3 FROM targets ORDER BY ${source}
+    RETURNING 1),
   applied AS (
     UPDATE invoices i SET open_amount = i.open_amount - a.amount,
       last_allocation_date = greatest(i.last_allocation_date, a.last_date)
-    FROM (SELECT invoice_id, sum(amount) AS amount, max(date) AS last_date FROM allocated GROUP BY invoice_id) a
-    WHERE i.id = a.invoice_id AND i.import_id IS DISTINCT FROM $2
-    RETURNING 1)`;
+    FROM (SELECT invoice_id, sum(amount) AS amount, max(date) AS last_date FROM targets
+          WHERE invoice_import IS DISTINCT FROM $2 GROUP BY invoice_id) a
+    WHERE i.id = a.invoice_id
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM allocated) AS n`;
+}
 
 async function mergeCreditNotes(db: Queryable, c: MergeContext, outcome: MergeOutcome): Promise<void> {
-  const { rows } = await db.query<{ created: number; existing: number }>(
+  const { rows } = await db.query<{ created: number; staged: number }>(
     `WITH inserted AS (
        INSERT INTO credit_notes (organisation_id, customer_id, credit_note_ref, date, currency, amount, invoice_id,
          import_id, created_at)
@@ -295,17 +306,21 @@ async function mergeCreditNotes(db: Queryable, c: MergeContext, outcome: MergeOu
        JOIN customers c ON c.organisation_id = $1 AND c.customer_ref = s.customer_ref
        LEFT JOIN invoices i ON i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref
        WHERE NOT EXISTS (SELECT 1 FROM credit_notes x WHERE x.organisation_id = $1 AND x.credit_note_ref = s.credit_note_ref)
-       RETURNING id, invoice_id, date, amount),
-     allocated AS (
-       INSERT INTO allocations (organisation_id, invoice_id, kind, credit_note_id, date, amount, created_at)
-       SELECT $1, invoice_id, 'credit_note', id, date, amount, $3 FROM inserted WHERE invoice_id IS NOT NULL
-       RETURNING invoice_id, amount, date),
-     ${APPLY_ALLOCATIONS}
-     SELECT (SELECT count(*) FROM inserted) AS created, (SELECT count(*) FROM stage_credit_notes) AS existing`,
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM inserted) AS created, (SELECT count(*) FROM stage_credit_notes) AS staged`,
     [c.organisationId, c.importId, c.at],
   );
   outcome.created.creditNotes = Number(rows[0]!.created);
-  outcome.unchanged.creditNotes = Number(rows[0]!.existing) - outcome.created.creditNotes;
+  outcome.unchanged.creditNotes = Number(rows[0]!.staged) - outcome.created.creditNotes;
+  if (outcome.created.creditNotes === 0) return;
+  await db.query(
+    `WITH targets AS MATERIALIZED (
+       SELECT cn.id AS credit_note_id, cn.invoice_id, cn.date, cn.amount, i.import_id AS invoice_import
+       FROM credit_notes cn JOIN invoices i ON i.id = cn.invoice_id
+       WHERE cn.organisation_id = $1 AND cn.import_id = $2),
+     ${insertAllocations("credit_note")}`,
+    [c.organisationId, c.importId, c.at],
+  );
 }
 
 async function mergePayments(db: Queryable, c: MergeContext, outcome: MergeOutcome): Promise<void> {
@@ -329,16 +344,13 @@ async function mergePayments(db: Queryable, c: MergeContext, outcome: MergeOutco
   if (outcome.created.payments === 0) return;
   await analyzeAfterBulkInsert(db, "payments", outcome.created.payments);
   await db.query(
-    `WITH allocated AS (
-       INSERT INTO allocations (organisation_id, invoice_id, kind, payment_id, date, amount, created_at)
-       SELECT $1, i.id, 'payment', p.id, p.date, s.amount, $3
+    `WITH targets AS MATERIALIZED (
+       SELECT p.id AS payment_id, i.id AS invoice_id, p.date, s.amount, i.import_id AS invoice_import
        FROM stage_payments s
        JOIN payments p ON p.organisation_id = $1 AND p.payment_ref = s.payment_ref AND p.import_id = $2
        JOIN invoices i ON i.organisation_id = $1 AND i.invoice_ref = s.invoice_ref
-       WHERE s.invoice_ref IS NOT NULL
-       RETURNING invoice_id, amount, date),
-     ${APPLY_ALLOCATIONS}
-     SELECT count(*) FROM applied`,
+       WHERE s.invoice_ref IS NOT NULL),
+     ${insertAllocations("payment")}`,
     [c.organisationId, c.importId, c.at],
   );
 }

@@ -100,7 +100,7 @@ CREATE INDEX invoices_customer ON invoices (customer_id, due_date);
 CREATE INDEX invoices_issued ON invoices (organisation_id, currency, issue_date) INCLUDE (amount);
 -- "Aging as of today" reads open invoices only.
 CREATE INDEX invoices_open ON invoices (organisation_id, currency, customer_id)
-  INCLUDE (due_date, issue_date, open_amount) WHERE open_amount <> 0;
+  INCLUDE (id, due_date, issue_date, open_amount) WHERE open_amount <> 0;
 -- Aging as of a past date also reads invoices settled after that date.
 CREATE INDEX invoices_settled ON invoices (organisation_id, last_allocation_date) WHERE open_amount = 0;
 
