@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/queryable.js";
 import type { AuditEventInput } from "../audit/append-audit-events.js";
-import { deferSecondaryIndexes } from "./bulk-load-indexes.js";
+import { deferIndexesAndForeignKeys } from "./bulk-load.js";
 import type { LedgerFileKind } from "./ledger-files.js";
 
 export interface MergeContext {
@@ -12,7 +12,8 @@ export interface MergeContext {
   at: string;
   /**
    * New invoices from which a load counts as bulk (when it also at least doubles the ledger):
-   * secondary indexes are then rebuilt after the load instead of maintained row by row.
+   * secondary indexes and foreign keys are then restored after the load instead of maintained
+   * and checked row by row (see bulk-load.ts).
    */
   bulkLoadInvoices?: number;
 }
@@ -49,11 +50,11 @@ export async function mergeStagedLedger(db: Queryable, context: MergeContext): P
     notes: [],
   };
   await mergeCustomers(db, context, outcome);
-  const deferred = (await isBulkLoad(db, context)) ? await deferSecondaryIndexes(db) : undefined;
+  const deferred = (await isBulkLoad(db, context)) ? await deferIndexesAndForeignKeys(db) : undefined;
   await mergeInvoices(db, context, outcome);
   await mergeCreditNotes(db, context, outcome);
   await mergePayments(db, context, outcome);
-  await deferred?.rebuild();
+  await deferred?.restore();
   return outcome;
 }
 

@@ -17,6 +17,14 @@ async function indexDefinitions(store: RecoupStore) {
   return rows;
 }
 
+async function foreignKeys(store: RecoupStore) {
+  const { rows } = await store.handle.pool.query(
+    `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition, convalidated
+     FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
 async function ledgerState(store: RecoupStore) {
   const invoices = await store.handle.pool.query(
     `SELECT invoice_ref, amount, open_amount, due_date, last_allocation_date FROM invoices ORDER BY invoice_ref`,
@@ -29,7 +37,7 @@ async function ledgerState(store: RecoupStore) {
 }
 
 describeEachDatabase("bulk load", (database) => {
-  it("rebuilds the secondary indexes exactly as the migrations define them and loads the same ledger", async () => {
+  it("restores the secondary indexes and foreign keys exactly as the migrations define them and loads the same ledger", async () => {
     const bulk = await database.freshStore();
     const before = await indexDefinitions(bulk);
     expect(before.length).toBeGreaterThan(5);
