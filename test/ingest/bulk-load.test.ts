@@ -40,7 +40,9 @@ describeEachDatabase("bulk load", (database) => {
   it("restores the secondary indexes and foreign keys exactly as the migrations define them and loads the same ledger", async () => {
     const bulk = await database.freshStore();
     const before = await indexDefinitions(bulk);
+    const keysBefore = await foreignKeys(bulk);
     expect(before.length).toBeGreaterThan(5);
+    expect(keysBefore.length).toBeGreaterThan(5);
     await importLedger({
       store: bulk,
       folder: ledgerFolder(SMALL_LEDGER),
@@ -49,6 +51,7 @@ describeEachDatabase("bulk load", (database) => {
       bulkLoadInvoices: 1,
     });
     expect(await indexDefinitions(bulk)).toEqual(before);
+    expect(await foreignKeys(bulk)).toEqual(keysBefore);
 
     const rowByRow = await database.freshStore();
     await importLedger({ store: rowByRow, folder: ledgerFolder(SMALL_LEDGER), clock, actor: "test" });
