@@ -6,7 +6,7 @@ import { appendAuditEvents } from "../audit/append-audit-events.js";
 import type { Clock } from "../clock.js";
 import type { RecoupStore } from "../db/open-recoup.js";
 import { RecoupError } from "../errors.js";
-import { CsvSyntaxError, readCsvRecords } from "./csv-records.js";
+import { CsvSyntaxError, readCsvBatches } from "./csv-records.js";
 import {
   LEDGER_FILES,
   STAGE_INDEXES_DDL,
@@ -287,34 +287,36 @@ async function stageFile(
     }
   };
   try {
-    for await (const record of readCsvRecords(filePath, onChunk)) {
-      if (!headerSeen) {
-        headerSeen = true;
-        columnIndex = readHeader(spec, record.fields, errors, warnings);
-        headerWidth = record.fields.length;
-        continue;
+    batches: for await (const batch of readCsvBatches(filePath, onChunk)) {
+      for (const record of batch) {
+        if (!headerSeen) {
+          headerSeen = true;
+          columnIndex = readHeader(spec, record.fields, errors, warnings);
+          headerWidth = record.fields.length;
+          continue;
+        }
+        if (!columnIndex) break batches;
+        rows += 1;
+        if (record.fields.length !== headerWidth) {
+          errors.add({
+            file,
+            line: record.line,
+            column: "",
+            message: `has ${record.fields.length} fields; the header has ${headerWidth}`,
+          });
+          continue;
+        }
+        const outcome = validateRow(spec.kind, new RowFields(columnIndex, record.fields), context);
+        for (const warning of outcome.warnings) warnings.add({ file, line: record.line, ...warning });
+        if (!outcome.values) {
+          for (const problem of outcome.problems) errors.add({ file, line: record.line, ...problem });
+          continue;
+        }
+        if (spec.kind === "customers") rememberCustomer(context, outcome.values);
+        // Once the import is known to fail, rows are still checked but no longer copied.
+        if (errors.total === 0) writer.write(record.line, outcome.values);
       }
-      rows += 1;
-      if (!columnIndex) break;
-      if (record.fields.length !== headerWidth) {
-        errors.add({
-          file,
-          line: record.line,
-          column: "",
-          message: `has ${record.fields.length} fields; the header has ${headerWidth}`,
-        });
-        continue;
-      }
-      const fields = new RowFields(columnIndex, record.fields);
-      const outcome = validateRow(spec.kind, fields, context);
-      for (const warning of outcome.warnings) warnings.add({ file, line: record.line, ...warning });
-      if (!outcome.values) {
-        for (const problem of outcome.problems) errors.add({ file, line: record.line, ...problem });
-        continue;
-      }
-      if (spec.kind === "customers") rememberCustomer(context, outcome.values);
-      // Once the import is known to fail, rows are still checked but no longer copied.
-      if (errors.total === 0) await writer.write([record.line, ...outcome.values]);
+      await writer.flushIfFull();
     }
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;

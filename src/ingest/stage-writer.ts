@@ -4,9 +4,14 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { DatabaseHandle } from "../db/connect.js";
 
-/** Writes rows into a (temporary) table with COPY, in bounded memory. */
+/**
+ * Writes rows into a (temporary) table with COPY, in bounded memory. `write` only buffers (it is
+ * called once per row, so it stays synchronous); `flushIfFull` sends the buffer once it is large.
+ */
 export interface StageWriter {
-  write(values: readonly (string | number | boolean | null)[]): Promise<void>;
+  /** One row: its source line, then its values in the table's column order after `line`. */
+  write(line: number, values: readonly (string | number | boolean | null)[]): void;
+  flushIfFull(): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -35,8 +40,10 @@ export function openStageWriter(
       await pglite.query(`${copySql}'/dev/blob'`, [], { blob: new Blob([chunk]) });
     };
     return {
-      async write(values) {
-        buffer += encodeCopyLine(values);
+      write(line, values) {
+        buffer += `${line}\t${encodeCopyLine(values)}`;
+      },
+      async flushIfFull() {
         if (buffer.length >= FLUSH_BYTES) await flush();
       },
       end: flush,
@@ -56,8 +63,10 @@ export function openStageWriter(
     if (!stream.write(chunk)) await once(stream, "drain");
   };
   return {
-    async write(values) {
-      buffer += encodeCopyLine(values);
+    write(line, values) {
+      buffer += `${line}\t${encodeCopyLine(values)}`;
+    },
+    async flushIfFull() {
       if (buffer.length >= FLUSH_BYTES) await flush();
     },
     async end() {
