@@ -12,93 +12,66 @@ export interface LedgerFileSpec {
   required: readonly string[];
   /** Temporary table the validated rows go to, and its columns in COPY order. */
   stageTable: string;
+  /** `line`, then every column of the file in order: the row validators produce values in this order. */
   stageColumns: readonly string[];
 }
 
-export const LEDGER_FILES: readonly LedgerFileSpec[] = [
-  {
-    kind: "customers",
-    fileName: "customers.csv",
-    columns: [
-      "customer_ref",
-      "name",
-      "country",
-      "currency",
-      "payment_terms_days",
-      "credit_limit",
-      "parent_ref",
-      "email",
-      "phone",
-      "contact_name",
-      "language",
-      "owner_email",
-      "collector_email",
-      "requires_po",
-    ],
-    required: ["customer_ref", "name"],
-    stageTable: "stage_customers",
-    stageColumns: [
-      "line",
-      "customer_ref",
-      "name",
-      "country",
-      "currency",
-      "payment_terms_days",
-      "credit_limit",
-      "parent_ref",
-      "email",
-      "phone",
-      "contact_name",
-      "language",
-      "owner_email",
-      "collector_email",
-      "requires_po",
-    ],
-  },
-  {
-    kind: "invoices",
-    fileName: "invoices.csv",
-    columns: [
-      "invoice_ref",
-      "customer_ref",
-      "issue_date",
-      "due_date",
-      "amount",
-      "currency",
-      "po_number",
-      "description",
-    ],
-    required: ["invoice_ref", "customer_ref", "issue_date", "amount"],
-    stageTable: "stage_invoices",
-    stageColumns: [
-      "line",
-      "invoice_ref",
-      "customer_ref",
-      "issue_date",
-      "due_date",
-      "amount",
-      "currency",
-      "po_number",
-      "description",
-    ],
-  },
-  {
-    kind: "creditNotes",
-    fileName: "credit_notes.csv",
-    columns: ["credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-    required: ["credit_note_ref", "customer_ref", "date", "amount"],
-    stageTable: "stage_credit_notes",
-    stageColumns: ["line", "credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-  },
-  {
-    kind: "payments",
-    fileName: "payments.csv",
-    columns: ["payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-    required: ["payment_ref", "customer_ref", "date", "amount"],
-    stageTable: "stage_payments",
-    stageColumns: ["line", "payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
-  },
-];
+export const LEDGER_FILES: readonly LedgerFileSpec[] = (
+  [
+    {
+      kind: "customers",
+      fileName: "customers.csv",
+      columns: [
+        "customer_ref",
+        "name",
+        "country",
+        "currency",
+        "payment_terms_days",
+        "credit_limit",
+        "parent_ref",
+        "email",
+        "phone",
+        "contact_name",
+        "language",
+        "owner_email",
+        "collector_email",
+        "requires_po",
+      ],
+      required: ["customer_ref", "name"],
+      stageTable: "stage_customers",
+    },
+    {
+      kind: "invoices",
+      fileName: "invoices.csv",
+      columns: [
+        "invoice_ref",
+        "customer_ref",
+        "issue_date",
+        "due_date",
+        "amount",
+        "currency",
+        "po_number",
+        "description",
+      ],
+      required: ["invoice_ref", "customer_ref", "issue_date", "amount"],
+      stageTable: "stage_invoices",
+    },
+    {
+      kind: "creditNotes",
+      fileName: "credit_notes.csv",
+      columns: ["credit_note_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
+      required: ["credit_note_ref", "customer_ref", "date", "amount"],
+      stageTable: "stage_credit_notes",
+    },
+    {
+      kind: "payments",
+      fileName: "payments.csv",
+      columns: ["payment_ref", "customer_ref", "date", "amount", "currency", "invoice_ref"],
+      required: ["payment_ref", "customer_ref", "date", "amount"],
+      stageTable: "stage_payments",
+    },
+  ] satisfies Omit<LedgerFileSpec, "stageColumns">[]
+).map((spec) => ({ ...spec, stageColumns: ["line", ...spec.columns] }));
 
 export function ledgerFileSpec(kind: LedgerFileKind): LedgerFileSpec {
   return LEDGER_FILES.find((spec) => spec.kind === kind)!;
