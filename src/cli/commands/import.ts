@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
+import { readdirSync } from "node:fs";
 import { importLedger, type ImportResult } from "../../ingest/import-ledger.js";
+import { LEDGER_FILES } from "../../ingest/ledger-files.js";
 import { printJson, renderTable } from "../output.js";
 import { EXIT_USER_ERROR, withStore, type GlobalOptions } from "../run-command.js";
 
@@ -19,6 +21,7 @@ export function registerImport(program: Command): void {
             ? new SingleBar({ format: " {file} [{bar}] {percentage}% | {value}/{total} MB" })
             : undefined;
         let currentFile = "";
+        const lastFile = lastLedgerFile(folder);
         const result = await importLedger({
           store,
           folder,
@@ -34,6 +37,10 @@ export function registerImport(program: Command): void {
                   bar.start(mb(totalBytes), 0, { file });
                 }
                 bar.update(mb(bytesRead), { file });
+                if (bytesRead === totalBytes && file === lastFile) {
+                  bar.stop();
+                  process.stderr.write("Checking the whole set and merging it into the ledger…\n");
+                }
               }
             : undefined,
         });
@@ -45,13 +52,17 @@ export function registerImport(program: Command): void {
     });
 }
 
+const WARNINGS_SHOWN = 20;
+
 function printImportSummary(result: ImportResult, folder: string): void {
   for (const e of result.errors)
     process.stderr.write(`${folder}/${e.file}:${e.line}: ${e.column}: ${e.message}\n`);
   if (result.moreErrors) process.stderr.write(`… and ${result.moreErrors} more errors\n`);
-  for (const w of result.warnings)
+  // Errors are all listed (each must be fixed); warnings are summarised past the first screenful.
+  for (const w of result.warnings.slice(0, WARNINGS_SHOWN))
     process.stderr.write(`warning: ${w.file}:${w.line}: ${w.column}: ${w.message}\n`);
-  if (result.moreWarnings) process.stderr.write(`… and ${result.moreWarnings} more warnings\n`);
+  const hidden = result.warnings.length - WARNINGS_SHOWN + (result.moreWarnings ?? 0);
+  if (hidden > 0) process.stderr.write(`… and ${hidden} more warnings (--json lists the first 1000)\n`);
   if (result.errors.length > 0) {
     process.stderr.write(
       `Nothing was imported: ${result.errors.length + (result.moreErrors ?? 0)} error(s).\n`,
@@ -71,4 +82,15 @@ function printImportSummary(result: ImportResult, folder: string): void {
     ),
   );
   console.log(result.dryRun ? "Dry run: nothing was written." : "Import committed.");
+}
+
+/** The last ledger file the import will read from the folder (files are read in LEDGER_FILES order). */
+function lastLedgerFile(folder: string): string | undefined {
+  let names: Set<string>;
+  try {
+    names = new Set(readdirSync(folder).map((name) => name.toLowerCase()));
+  } catch {
+    return undefined;
+  }
+  return LEDGER_FILES.filter((spec) => names.has(spec.fileName)).at(-1)?.fileName;
 }
