@@ -1,4 +1,6 @@
 import { expect, it } from "vitest";
+import { fixedClock } from "../../src/clock.js";
+import { createApp } from "../../src/server/app.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { SMALL_LEDGER } from "../support/ledger-folder.js";
 import { getJson, postImport, testApp } from "./api-test-kit.js";
@@ -59,5 +61,27 @@ describeEachDatabase("POST /api/v1/invoices/{ref}/write-offs", (database) => {
       body: JSON.stringify({ reason: "x" }),
     });
     expect(missing.status).toBe(404);
+  });
+});
+
+describeEachDatabase("Idempotency-Key retention", (database) => {
+  it("remembers an answered key for 24 hours, then lets it be used afresh", async () => {
+    const store = await database.freshStore();
+    const at = (instant: string) => createApp({ store, clock: fixedClock(instant) });
+    await postImport(testApp(store), SMALL_LEDGER);
+    const writeOff = (app: ReturnType<typeof at>) =>
+      app.request("/api/v1/invoices/I1/write-offs", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "daily-1" },
+        body: JSON.stringify({ amount: "1.00", reason: "rounding" }),
+      });
+    expect((await writeOff(at("2026-04-15T09:00:00Z"))).status).toBe(201);
+    const replay = await writeOff(at("2026-04-16T08:59:00Z"));
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const fresh = await writeOff(at("2026-04-16T09:01:00Z"));
+    expect(fresh.status).toBe(201);
+    expect(fresh.headers.get("idempotent-replayed")).toBeNull();
+    const { rows } = await store.handle.pool.query(`SELECT count(*)::int AS n FROM write_offs`);
+    expect(rows[0].n).toBe(2);
   });
 });

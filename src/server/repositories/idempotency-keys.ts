@@ -1,5 +1,8 @@
 import type { Queryable } from "../../db/queryable.js";
 
+/** How long an answered Idempotency-Key is remembered. */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
 /** A row of `idempotency_keys`: a claim while `status` is null, a stored response after. */
 export interface IdempotencyRecord {
   requestHash: string;
@@ -21,6 +24,17 @@ export interface IdempotencyClaim {
  * when the key was already there (a replay, a reuse, or a request still in flight).
  */
 export async function claimIdempotencyKey(db: Queryable, claim: IdempotencyClaim): Promise<boolean> {
+  // Answered keys are kept for a retention period (clients retry within minutes, not days); past
+  // it the key may be used again and old answers are purged a few at a time.
+  await db.query(
+    `DELETE FROM idempotency_keys
+     WHERE organisation_id = $1 AND status IS NOT NULL AND created_at < $2::timestamptz - make_interval(hours => $3)
+       AND (key = $4 OR key IN (SELECT key FROM idempotency_keys
+                                WHERE organisation_id = $1 AND status IS NOT NULL
+                                  AND created_at < $2::timestamptz - make_interval(hours => $3)
+                                LIMIT 100))`,
+    [claim.organisationId, claim.at.toISOString(), IDEMPOTENCY_RETENTION_HOURS, claim.key],
+  );
   const { rows } = await db.query(
     `INSERT INTO idempotency_keys (organisation_id, key, method, path, request_hash, status, response, created_at)
      VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)
