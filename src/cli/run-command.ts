@@ -15,7 +15,7 @@ export class UserError extends Error {}
 
 /** The database named by --db, else DATABASE_URL, else the embedded one in ./.recoup. */
 export function databaseTarget(options: GlobalOptions): string | undefined {
-  return options.db ?? process.env.DATABASE_URL ?? process.env.RECOUP_DB;
+  return options.db ?? (process.env.DATABASE_URL || undefined);
 }
 
 /** Opens the store, runs `body`, closes the store; maps failures to messages and exit codes. */
