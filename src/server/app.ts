@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import type { Clock } from "../clock.js";
 import type { RecoupStore } from "../db/open-recoup.js";
+import { RecoupError } from "../errors.js";
 import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
 import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
 import { customerRoutes } from "./routes/customers.js";
@@ -14,7 +16,11 @@ export const API_BASE = "/api/v1";
 export interface CreateAppOptions {
   store: RecoupStore;
   clock: Clock;
+  /** Largest accepted `POST /imports` body; default 256 MB. */
+  maxUploadBytes?: number;
 }
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 /**
  * The HTTP API (DESIGN 5.7) under /api/v1, with its OpenAPI 3.1 document at
@@ -24,12 +30,29 @@ export interface CreateAppOptions {
  * const app = createApp({ store, clock: fixedClock("2026-04-15T09:00:00Z") });
  * const res = await app.request("/api/v1/health"); // 200 {"status":"ok"}
  */
-export function createApp({ store, clock }: CreateAppOptions): OpenAPIHono {
+export function createApp({
+  store,
+  clock,
+  maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
+}: CreateAppOptions): OpenAPIHono {
   const deps = { store, clock };
   const app = new OpenAPIHono({ defaultHook: rejectInvalidRequest });
   app.onError(handleError);
   app.notFound(handleNotFound);
   // Middleware runs in the order it is registered, so it comes before the routes.
+  // Uploaded ledger files are held in memory while the form is parsed; larger files go through the CLI.
+  app.use(
+    `${API_BASE}/imports`,
+    bodyLimit({
+      maxSize: maxUploadBytes,
+      onError: () => {
+        throw new RecoupError(
+          "PAYLOAD_TOO_LARGE",
+          `the upload exceeds ${Math.round(maxUploadBytes / 1e6)} MB; import larger files with \`recoup import\``,
+        );
+      },
+    }),
+  );
   app.use(`${API_BASE}/*`, idempotency(deps));
 
   app.route(API_BASE, healthRoutes());

@@ -29,6 +29,7 @@ export function errorResponses<S extends number>(...statuses: S[]) {
     400: "The request is invalid (VALIDATION_FAILED)",
     404: "Not found",
     409: "Conflict",
+    413: "The body is too large (PAYLOAD_TOO_LARGE)",
     415: "Unsupported media type",
     422: "The request was understood but refused",
     500: "Internal error (INTERNAL)",

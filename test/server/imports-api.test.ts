@@ -3,7 +3,9 @@ import type { RecoupStore } from "../../src/db/open-recoup.js";
 import { idempotencyRequestHash } from "../../src/server/idempotency.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { SMALL_LEDGER } from "../support/ledger-folder.js";
-import { GAMMA_LEDGER, getJson, ledgerForm, postImport, testApp } from "./api-test-kit.js";
+import { fixedClock } from "../../src/clock.js";
+import { createApp } from "../../src/server/app.js";
+import { GAMMA_LEDGER, getJson, ledgerForm, NOW, postImport, testApp } from "./api-test-kit.js";
 
 async function count(store: RecoupStore, table: "imports" | "customers" | "invoices" | "idempotency_keys") {
   const { rows } = await store.handle.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -199,5 +201,17 @@ describeEachDatabase("imports API", (database) => {
     expect(read.status).toBe(200);
     expect(await count(store, "idempotency_keys")).toBe(0);
     expect(await count(store, "imports")).toBe(0);
+  });
+});
+
+describeEachDatabase("POST /api/v1/imports size limit", (database) => {
+  it("refuses an upload over the limit with 413 PAYLOAD_TOO_LARGE and writes nothing", async () => {
+    const store = await database.freshStore();
+    const app = createApp({ store, clock: fixedClock(NOW), maxUploadBytes: 1024 });
+    const big = { "customers.csv": "customer_ref,name\n" + "C1,Acme\n".repeat(500) };
+    const response = await app.request("/api/v1/imports", { method: "POST", body: ledgerForm(big) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await count(store, "customers")).toBe(0);
   });
 });

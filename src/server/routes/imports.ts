@@ -61,8 +61,13 @@ const ImportResultSchema = z
     errors: z.array(ImportProblemSchema),
     moreErrors: z.number().int().optional(),
     warnings: z.array(ImportProblemSchema),
+    moreWarnings: z.number().int().optional(),
     dryRun: z.boolean(),
     importId: z.number().int().optional(),
+    timings: z
+      .object({ stageMs: z.number().int(), checkMs: z.number().int(), mergeMs: z.number().int() })
+      .optional()
+      .openapi({ description: "Milliseconds spent staging, checking and merging" }),
   })
   .openapi("ImportResult", { description: "The JSON of `recoup import --json`" });
 
@@ -86,7 +91,7 @@ const importRoute = createRoute({
   },
   responses: {
     200: jsonContent(ImportResultSchema, "Imported (or, with dryRun, checked)"),
-    ...errorResponses(400, 409, 415, 422, 500),
+    ...errorResponses(400, 409, 413, 415, 422, 500),
   },
 });
 
