@@ -5,6 +5,7 @@ import type { RecoupStore } from "../db/open-recoup.js";
 import { RecoupError } from "../errors.js";
 import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
 import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
+import { auditRoutes } from "./routes/audit.js";
 import { customerRoutes } from "./routes/customers.js";
 import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
@@ -60,6 +61,7 @@ export function createApp({
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));
   app.route(API_BASE, importRoutes(deps));
+  app.route(API_BASE, auditRoutes(deps));
 
   app.doc31(`${API_BASE}/openapi.json`, {
     openapi: "3.1.0",

@@ -37,6 +37,8 @@ describeEachDatabase("HTTP API basics", (database) => {
     expect(Object.keys(body.paths).sort()).toEqual(
       [
         "/api/v1/aging",
+        "/api/v1/audit/events",
+        "/api/v1/audit/verify",
         "/api/v1/customers",
         "/api/v1/customers/{ref}",
         "/api/v1/health",
