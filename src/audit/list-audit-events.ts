@@ -8,6 +8,7 @@ export interface AuditEvent {
   subjectType: string;
   subjectId: string;
   data: unknown;
+  prevHash: string;
   hash: string;
 }
 
@@ -22,7 +23,7 @@ export interface AuditEventFilter {
 
 /**
  * The audit trail in chain order, optionally for one subject (an invoice ref, a customer ref, an
- * import id): what an auditor reads beside `verifyAuditChain`.
+ * import id): what an auditor reads, and what `verifyAuditChain` pages through.
  *
  * @example await listAuditEvents(pool, { organisationId: 1, subjectType: "invoice", subjectId: "INV-9", limit: 50 })
  */
@@ -45,9 +46,10 @@ export async function listAuditEvents(db: Queryable, filter: AuditEventFilter): 
     subject_type: string;
     subject_id: string;
     data: unknown;
+    prev_hash: string;
     hash: string;
   }>(
-    `SELECT seq, occurred_at, actor, action, subject_type, subject_id, data, hash FROM audit_events
+    `SELECT seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash FROM audit_events
      WHERE ${conditions.join(" AND ")} ORDER BY seq LIMIT $3`,
     values,
   );
@@ -59,6 +61,7 @@ export async function listAuditEvents(db: Queryable, filter: AuditEventFilter): 
     subjectType: row.subject_type,
     subjectId: row.subject_id,
     data: row.data,
+    prevHash: row.prev_hash,
     hash: row.hash,
   }));
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/queryable.js";
 import { auditEventHash, GENESIS_HASH } from "./audit-hash.js";
+import { listAuditEvents } from "./list-audit-events.js";
 
 export interface AuditChainProblem {
   seq: number;
@@ -35,23 +36,7 @@ export async function verifyAuditChain(db: Queryable, organisationId: number): P
   let events = 0;
   let after = 0;
   for (;;) {
-    const page = (
-      await db.query<{
-        seq: number;
-        occurred_at: Date;
-        actor: string;
-        action: string;
-        subject_type: string;
-        subject_id: string;
-        data: unknown;
-        prev_hash: string;
-        hash: string;
-      }>(
-        `SELECT seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash
-         FROM audit_events WHERE organisation_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
-        [organisationId, after],
-      )
-    ).rows;
+    const page = await listAuditEvents(db, { organisationId, afterSeq: after, limit: PAGE });
     for (const row of page) {
       events += 1;
       if (row.seq !== expectedSeq) {
@@ -61,28 +46,28 @@ export async function verifyAuditChain(db: Queryable, organisationId: number): P
           problem: "missing",
           message: `event(s) ${gap} are missing (deleted)`,
         });
-      } else if (row.prev_hash !== prevHash) {
+      } else if (row.prevHash !== prevHash) {
         problems.push({
           seq: row.seq,
           problem: "relinked",
           message: `event ${row.seq} does not link to the hash of event ${row.seq - 1}`,
         });
       }
-      const recomputed = auditEventHash(row.prev_hash, {
+      const recomputed = auditEventHash(row.prevHash, {
         organisationId,
         seq: row.seq,
-        occurredAt: row.occurred_at,
+        occurredAt: new Date(row.occurredAt),
         actor: row.actor,
         action: row.action,
-        subjectType: row.subject_type,
-        subjectId: row.subject_id,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId,
         data: row.data,
       });
       if (recomputed !== row.hash) {
         problems.push({
           seq: row.seq,
           problem: "tampered",
-          message: `event ${row.seq} (${row.action} ${row.subject_type} ${row.subject_id}) was changed after it was written`,
+          message: `event ${row.seq} (${row.action} ${row.subjectType} ${row.subjectId}) was changed after it was written`,
         });
       }
       // Continue from what the stored event claims, so one broken event is reported once.

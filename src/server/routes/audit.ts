@@ -15,6 +15,7 @@ const AuditEventSchema = z
     subjectType: z.string(),
     subjectId: z.string(),
     data: z.unknown(),
+    prevHash: z.string().openapi({ description: "The hash of the event before it in the chain" }),
     hash: z.string().openapi({ description: "sha256(previous hash ‖ canonical event), hex" }),
   })
   .openapi("AuditEvent");
