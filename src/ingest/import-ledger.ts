@@ -219,7 +219,8 @@ class ProblemList {
   }
 }
 
-function findLedgerFiles(folder: string): { spec: LedgerFileSpec; filePath: string }[] {
+/** The ledger files in a folder, in the order they are imported (customers first). */
+export function findLedgerFiles(folder: string): { spec: LedgerFileSpec; filePath: string }[] {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new RecoupError("VALIDATION_FAILED", `${folder}: not a folder`);
   }

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
-import { readdirSync } from "node:fs";
-import { importLedger, type ImportResult } from "../../ingest/import-ledger.js";
-import { LEDGER_FILES } from "../../ingest/ledger-files.js";
+import { findLedgerFiles, importLedger, type ImportResult } from "../../ingest/import-ledger.js";
 import { printJson, renderTable } from "../output.js";
 import { EXIT_USER_ERROR, withStore, type GlobalOptions } from "../run-command.js";
 
@@ -84,13 +82,11 @@ function printImportSummary(result: ImportResult, folder: string): void {
   console.log(result.dryRun ? "Dry run: nothing was written." : "Import committed.");
 }
 
-/** The last ledger file the import will read from the folder (files are read in LEDGER_FILES order). */
+/** The last ledger file the import will read from the folder. */
 function lastLedgerFile(folder: string): string | undefined {
-  let names: Set<string>;
   try {
-    names = new Set(readdirSync(folder).map((name) => name.toLowerCase()));
+    return findLedgerFiles(folder).at(-1)?.spec.fileName;
   } catch {
-    return undefined;
+    return undefined; // the import itself reports the folder's problem
   }
-  return LEDGER_FILES.filter((spec) => names.has(spec.fileName)).at(-1)?.fileName;
 }
