@@ -8,6 +8,7 @@ import {
 } from "../domain/aging.js";
 import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
+import { toMinorUnits } from "../db/minor-units.js";
 import { bucketIndexSql, OPEN_ITEMS_AS_OF, UNAPPLIED_AS_OF } from "./open-items-sql.js";
 
 export interface AgingReportOptions {
@@ -77,12 +78,4 @@ export async function agingReport(db: Queryable, options: AgingReportOptions): P
       amount: toMinorUnits(r.amount),
     })),
   });
-}
-
-/** sum() of bigint is numeric in PostgreSQL and arrives as a string; it must stay an exact integer. */
-export function toMinorUnits(value: string | number | null): number {
-  if (value === null) return 0;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${value} is not a safe integer`);
-  return n;
 }

@@ -2,7 +2,7 @@ import { addDays, parseCalendarDate } from "../domain/calendar-date.js";
 import { computeKpis, roundKpisForOutput, type KpisOutput } from "../domain/kpis.js";
 import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
-import { toMinorUnits } from "./aging-report.js";
+import { toMinorUnits } from "../db/minor-units.js";
 import { OPEN_ITEMS_AS_OF } from "./open-items-sql.js";
 
 export interface KpiReportOptions {

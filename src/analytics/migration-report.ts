@@ -3,7 +3,7 @@ import { bucketKeys, DEFAULT_BUCKET_BOUNDS } from "../domain/aging.js";
 import { rollRates } from "../domain/kpis.js";
 import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
-import { toMinorUnits } from "./aging-report.js";
+import { toMinorUnits } from "../db/minor-units.js";
 import { bucketIndexSql, openItemsAsOfSql } from "./open-items-sql.js";
 
 export interface MigrationReportOptions {

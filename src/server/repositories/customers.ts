@@ -1,4 +1,4 @@
-import { toMinorUnits } from "../../analytics/aging-report.js";
+import { toMinorUnits } from "../../db/minor-units.js";
 import type { Queryable } from "../../db/queryable.js";
 import { SqlParams } from "./sql-params.js";
 
