@@ -176,6 +176,59 @@ export interface IdempotencyKeysTable {
   created_at: Instant;
 }
 
+export interface CustomerProfilesTable {
+  customer_id: number;
+  organisation_id: number;
+  as_of: DateColumn;
+  currency: string;
+  settled_invoices: number;
+  settled_late: number;
+  settled_severely_late: number;
+  /** numeric: read as a decimal string */
+  avg_days_late: string | null;
+  recent_avg_days_late: string | null;
+  baseline_avg_days_late: string | null;
+  open_amount: number;
+  overdue_amount: number;
+  overdue_invoices: number;
+  severely_overdue_invoices: number;
+  overdue_avg_days_past_due: string | null;
+  oldest_days_past_due: number | null;
+  credit_limit: number | null;
+  annual_billing: number;
+  risk_score: number;
+  risk_rating: string;
+  risk_factors: Json;
+  segment: string;
+  segment_reason: string;
+  segment_since: DateColumn;
+  updated_at: Instant;
+}
+
+export interface CustomerClassificationChangesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  as_of: DateColumn;
+  rating_from: string | null;
+  rating_to: string;
+  score_from: number | null;
+  score_to: number;
+  segment_from: string | null;
+  segment_to: string;
+  segment_reason: string;
+  factors_moved: Json;
+  created_at: Instant;
+}
+
+export interface CollectionPoliciesTable {
+  organisation_id: number;
+  document: Json;
+  version: number;
+  updated_by: string;
+  updated_at: Instant;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   entities: EntitiesTable;
@@ -191,4 +244,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
   idempotency_keys: IdempotencyKeysTable;
+  customer_profiles: CustomerProfilesTable;
+  customer_classification_changes: CustomerClassificationChangesTable;
+  collection_policies: CollectionPoliciesTable;
 }

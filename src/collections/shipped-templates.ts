@@ -1,0 +1,17 @@
+/**
+ * The message templates Recoup ships (DESIGN 5.5 names the first eight; `owner-update` is what
+ * `notify_owner` steps send the sales owner, `sms-reminder` the short text of `sms` steps). A
+ * policy may name these or templates the organisation added.
+ */
+export const SHIPPED_TEMPLATE_KEYS: ReadonlySet<string> = new Set([
+  "courtesy",
+  "overdue-1",
+  "overdue-2",
+  "final-notice",
+  "promise-confirmation",
+  "plan-agreement",
+  "demand-notice",
+  "statement",
+  "owner-update",
+  "sms-reminder",
+]);
