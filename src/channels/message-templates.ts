@@ -266,6 +266,35 @@ export function loadMessageTemplates(extraDirs: readonly string[] = []): Map<str
   return templates;
 }
 
+/**
+ * A template from the text of a `.liquid` file (front matter with `subject:`, then the body),
+ * checked for Liquid errors now. Throws Error("reason (line N)") when it is malformed.
+ *
+ * @example parseTemplateSource("courtesy", "en", readFileSync("courtesy.liquid", "utf8"))
+ */
+export function parseTemplateSource(key: string, language: TemplateLanguage, text: string): MessageTemplate {
+  if (!TEMPLATE_KEY.test(key))
+    throw new Error(`"${key}" is not a template key (lower-case letters, digits, "-" and "_")`);
+  const parts = splitTemplateFile(text);
+  const template: MessageTemplate = Object.freeze({
+    key,
+    language,
+    subject: parts.subject,
+    body: parts.body,
+  });
+  parseTemplate(template, parts.bodyLineOffset, parts.subjectLine);
+  return template;
+}
+
+/** The text of a `.liquid` file for a template: the inverse of parseTemplateSource. */
+export function templateSource(template: Pick<MessageTemplate, "subject" | "body">): string {
+  return `---\nsubject: ${JSON.stringify(template.subject)}\n---\n${template.body}`;
+}
+
+export function isTemplateLanguageTag(value: string): value is TemplateLanguage {
+  return isTemplateLanguage(value);
+}
+
 /** Collapses what Liquid tags leave behind: trailing blanks, runs of blank lines, leading/trailing space. */
 function tidyText(text: string): string {
   return text

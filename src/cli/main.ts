@@ -8,6 +8,12 @@ import { registerInterest } from "./commands/interest.js";
 import { registerMigration } from "./commands/migration.js";
 import { registerServe } from "./commands/serve.js";
 import { registerWriteOff } from "./commands/write-off.js";
+import { registerPolicy } from "./commands/policy.js";
+import { registerSegment } from "./commands/segment.js";
+import { registerCustomer } from "./commands/customer.js";
+import { registerCycle } from "./commands/cycle.js";
+import { registerTemplate } from "./commands/template.js";
+import { registerWorklist } from "./commands/worklist.js";
 import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
 
 // `recoup aging | head` closes stdout early; that is not a failure.
@@ -32,6 +38,12 @@ registerKpis(program);
 registerWriteOff(program);
 registerMigration(program);
 registerInterest(program);
+registerPolicy(program);
+registerSegment(program);
+registerCustomer(program);
+registerCycle(program);
+registerTemplate(program);
+registerWorklist(program);
 registerAudit(program);
 registerDemo(program);
 registerServe(program);

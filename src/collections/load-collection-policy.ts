@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/queryable.js";
 import { defaultCollectionPolicy, type CollectionPolicy } from "../domain/collection-policy.js";
 import { validatePolicy } from "./policy-document.js";
-import { SHIPPED_TEMPLATE_KEYS } from "./shipped-templates.js";
+import { knownTemplateKeys } from "./message-template-store.js";
 
 export interface StoredCollectionPolicy {
   policy: CollectionPolicy;
@@ -41,7 +41,7 @@ export async function loadCollectionPolicy(
   }
   return {
     policy: validatePolicy(row.document, {
-      knownTemplates: SHIPPED_TEMPLATE_KEYS,
+      knownTemplates: await knownTemplateKeys(db, organisationId),
       source: `stored policy v${row.version}`,
     }),
     version: row.version,

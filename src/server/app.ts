@@ -6,6 +6,7 @@ import { RecoupError } from "../errors.js";
 import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
 import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
 import { auditRoutes } from "./routes/audit.js";
+import { collectionsRoutes } from "./routes/collections.js";
 import { customerRoutes } from "./routes/customers.js";
 import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
@@ -57,6 +58,7 @@ export function createApp({
   app.use(`${API_BASE}/*`, idempotency(deps));
 
   app.route(API_BASE, healthRoutes());
+  app.route(API_BASE, collectionsRoutes(deps));
   app.route(API_BASE, customerRoutes(deps));
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));

@@ -131,6 +131,65 @@ describe("recoup CLI", async () => {
     });
   });
 
+  for (const { kind, db } of await targets()) {
+    it(`keeps the policy as code, segments customers and shows one [${kind}]`, async () => {
+      expect((await recoup(["--db", db, "import", ledgerFolder(SMALL_LEDGER)])).code).toBe(0);
+      const exported = await recoup(["--db", db, "policy", "export"]);
+      expect(exported.code).toBe(0);
+      expect(exported.stdout).toMatch(/^# Recoup collections policy: the shipped defaults/);
+      const folder = ledgerFolder({
+        "policy.yaml": exported.stdout.replace("topShare: 0.8", "topShare: 0.5"),
+        "broken.yaml":
+          "workflows:\n  - key: w\n    steps:\n      - { key: s, offsetDays: 1, channel: fax }\nassignments:\n  - { default: true, workflow: w }\n",
+      });
+      const refused = await recoup(["--db", db, "policy", "apply", path.join(folder, "broken.yaml")]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `${path.join(folder, "broken.yaml")}:4:43: workflows[0].steps[0].channel:`,
+      );
+      const applied = await recoup([
+        "--db",
+        db,
+        "--json",
+        "policy",
+        "apply",
+        path.join(folder, "policy.yaml"),
+      ]);
+      expect(applied.code).toBe(0);
+      expect(JSON.parse(applied.stdout)).toMatchObject({ version: 1, changed: true });
+      const json = JSON.parse((await recoup(["--db", db, "--json", "policy", "export"])).stdout);
+      expect(json.segmentation.highValue.topShare).toBe(0.5);
+
+      const segmented = await recoup(["--db", db, "--json", "segment", "--as-of", "2026-04-15"]);
+      expect(segmented.code).toBe(0);
+      expect(JSON.parse(segmented.stdout)).toMatchObject({ asOf: "2026-04-15", customers: 2, changed: 2 });
+      const shown = await recoup(["--db", db, "customer", "show", "C1"]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain("open 80.50 USD, overdue 80.50 USD");
+      expect(shown.stdout).toMatch(/no_history\s+10\.00\s+10/);
+      const missing = await recoup(["--db", db, "customer", "show", "NOPE"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('no customer with ref "NOPE"');
+
+      const cycle = await recoup(["--db", db, "--json", "cycle", "--as-of", "2026-04-15"]);
+      expect(cycle.code).toBe(0);
+      const result = JSON.parse(cycle.stdout);
+      expect(Object.keys(result)).toEqual(expect.arrayContaining(["asOf", "dryRun", "actions", "skipped"]));
+      expect(result.actions.length).toBeGreaterThan(0);
+      expect(Object.keys(result.actions[0])).toEqual(
+        expect.arrayContaining(["id", "customerRef", "workflow", "step", "channel", "invoiceRefs", "status"]),
+      );
+      const outbox = JSON.parse((await recoup(["--db", db, "--json", "outbox"])).stdout);
+      expect(Object.keys(outbox[0])).toEqual(
+        expect.arrayContaining(["id", "to", "subject", "customerRef", "invoiceRefs", "step", "createdAt"]),
+      );
+      const again = JSON.parse(
+        (await recoup(["--db", db, "--json", "cycle", "--as-of", "2026-04-15"])).stdout,
+      );
+      expect(again.actions).toEqual([]);
+    }, 240_000);
+  }
+
   it("exits 1 with a message for bad options and unknown commands", async () => {
     const badDate = await recoup([
       "interest",
