@@ -1,5 +1,7 @@
 import { appendAuditEvents, type AuditEventInput } from "../audit/append-audit-events.js";
 import { renderMessage, type MessageContext, type MessageTemplate } from "../channels/message-templates.js";
+import type { EmailTransport } from "../channels/email-transport.js";
+import { renderLetterPdf, type LetterInput } from "../channels/letter-pdf.js";
 import type { Clock } from "../clock.js";
 import { toMinorUnits } from "../db/minor-units.js";
 import type { RecoupStore } from "../db/open-recoup.js";
@@ -7,6 +9,7 @@ import { fromKysely, type Queryable } from "../db/queryable.js";
 import { addDays, daysBetween } from "../domain/calendar-date.js";
 import type { Channel } from "../domain/collection-policy.js";
 import { formatMinorUnits } from "../domain/money.js";
+import { faultPoint } from "../fault-points.js";
 import { loadCollectionSettings, type CollectionSettings } from "./collection-settings.js";
 import { templatesInForce } from "./message-template-store.js";
 
@@ -22,6 +25,13 @@ export interface DispatchOptions {
   maxAttempts?: number;
   /** Actions per transaction (default 200). */
   batchSize?: number;
+  /**
+   * Delivers email (customer messages and sales-owner notes) once it is in the outbox; without
+   * one, messages stay in the outbox as the record of what would have been sent.
+   */
+  transport?: EmailTransport | null;
+  /** The From of delivered email (RECOUP_SMTP_FROM); default the organisation's sender. */
+  emailFrom?: { name: string; address: string } | null;
 }
 
 export interface DispatchedAction {
@@ -67,6 +77,7 @@ export async function dispatchCollectionActions(options: DispatchOptions): Promi
       .transaction()
       .execute((trx) => dispatchBatch(fromKysely(trx), { ...options, organisationId, templates, ids, now }));
     results.push(...batch);
+    faultPoint("dispatch.after-first-batch");
   }
   return results;
 }
@@ -138,6 +149,7 @@ async function dispatchBatch(
     body: string;
     language: string;
     refs: string[];
+    attachments: { filename: string; contentType: string; content: Buffer }[];
   }[] = [];
   const tasks: { action: ActionRow; note: string }[] = [];
   const failures: { action: ActionRow; error: string }[] = [];
@@ -162,6 +174,7 @@ async function dispatchBatch(
         body: rendered.text,
         language: rendered.language,
         refs: items.map((item) => item.invoice_ref),
+        attachments: await attachmentsFor(action, rendered, context, settings, options.templates),
       });
     } catch (error) {
       failures.push({ action, error: (error as Error).message });
@@ -169,14 +182,18 @@ async function dispatchBatch(
   }
 
   if (messages.length > 0) {
-    await db.query(
+    const delivers = (channel: Channel) => options.transport != null && EMAILED_CHANNELS.has(channel);
+    const { rows: stored } = await db.query<{ id: string; action_id: string }>(
       `INSERT INTO outbox_messages (organisation_id, customer_id, action_id, channel, recipients, subject, body, language,
-         template, invoice_refs, step, delivered_by, created_at)
+         template, invoice_refs, step, delivered_by, message_id, delivery_status, created_at)
        SELECT $1, u.customer_id, u.action_id, u.channel, string_to_array(u.recipients, E'\\x1f'), u.subject, u.body,
-         u.language, u.template, string_to_array(u.refs, E'\\x1f'), u.step, 'outbox', $2
+         u.language, u.template, string_to_array(u.refs, E'\\x1f'), u.step, u.delivered_by, u.message_id,
+         u.delivery_status, $2
        FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                   $11::text[], $12::text[])
-         AS u(customer_id, action_id, channel, recipients, subject, body, language, template, refs, step)`,
+                   $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+         AS u(customer_id, action_id, channel, recipients, subject, body, language, template, refs, step, delivered_by,
+              message_id, delivery_status)
+       RETURNING id::text AS id, action_id::text AS action_id`,
       [
         organisationId,
         now,
@@ -190,8 +207,33 @@ async function dispatchBatch(
         messages.map((m) => m.action.template),
         messages.map((m) => m.refs.join("\x1f")),
         messages.map((m) => m.action.step),
+        messages.map((m) =>
+          m.action.channel === "letter"
+            ? "print"
+            : delivers(m.action.channel)
+              ? options.transport!.name
+              : "outbox",
+        ),
+        messages.map((m) => messageIdFor(organisationId, m.action.id)),
+        messages.map((m) => (delivers(m.action.channel) ? "queued" : "stored")),
       ],
     );
+    const messageIds = new Map(stored.map((row) => [row.action_id, row.id]));
+    const files = messages.flatMap((m) =>
+      m.attachments.map((a) => ({ messageId: messageIds.get(m.action.id)!, ...a })),
+    );
+    if (files.length > 0) {
+      await db.query(
+        `INSERT INTO outbox_attachments (message_id, filename, content_type, content)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[])`,
+        [
+          files.map((f) => f.messageId),
+          files.map((f) => f.filename),
+          files.map((f) => f.contentType),
+          files.map((f) => f.content),
+        ],
+      );
+    }
   }
   if (tasks.length > 0) {
     await db.query(
@@ -310,10 +352,54 @@ async function dispatchBatch(
     })),
   ];
   await appendAuditEvents(db, { organisationId, actor: options.actor, occurredAt: now }, events);
+  faultPoint("dispatch.before-commit");
   return results;
 }
 
 class DispatchError extends Error {}
+
+/** Channels a transport delivers by email: customer emails and notes to the sales owner. */
+const EMAILED_CHANNELS: ReadonlySet<Channel> = new Set(["email", "notify_owner"]);
+
+/** The Message-ID of an action's message: the same action always gets the same one. */
+export function messageIdFor(organisationId: number, actionId: string | number): string {
+  return `<action-${actionId}.org-${organisationId}@recoup.invalid>`;
+}
+
+/**
+ * The PDFs that go with a message: a letter is itself a PDF; a customer email carries a statement
+ * of the open items it is about (the shipped `statement` template, in the message's language).
+ */
+async function attachmentsFor(
+  action: ActionRow,
+  rendered: { subject: string; text: string; language: "en" | "de" | "fr" },
+  context: MessageContext,
+  settings: CollectionSettings,
+  templates: Map<string, MessageTemplate>,
+): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
+  const letter = (subject: string, body: string): LetterInput => ({
+    language: rendered.language,
+    sender: settings.sender,
+    recipient: { name: action.name, addressLines: [] },
+    date: action.as_of,
+    reference: action.customer_ref,
+    subject,
+    body,
+  });
+  const safeRef = action.customer_ref.replace(/[^A-Za-z0-9_-]+/g, "_");
+  if (action.channel === "letter") {
+    const content = await renderLetterPdf(letter(rendered.subject, rendered.text));
+    return [{ filename: `letter-${safeRef}-${action.as_of}.pdf`, contentType: "application/pdf", content }];
+  }
+  if (action.channel === "email" && templates.has(`${rendered.language}/statement`)) {
+    const statement = renderMessage(templates, "statement", rendered.language, context);
+    const content = await renderLetterPdf(letter(statement.subject, statement.text));
+    return [
+      { filename: `statement-${safeRef}-${action.as_of}.pdf`, contentType: "application/pdf", content },
+    ];
+  }
+  return [];
+}
 
 /** Each action's invoices with their open amount as of the action's day (key: action id / invoice id). */
 async function invoicesAsOf(db: Queryable, actions: readonly ActionRow[]): Promise<Map<string, InvoiceRow>> {

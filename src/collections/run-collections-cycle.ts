@@ -14,8 +14,10 @@ import {
   type SkipReason,
 } from "../domain/plan-collections-day.js";
 import { RecoupError } from "../errors.js";
+import { faultPoint } from "../fault-points.js";
 import { Stopwatch } from "../stopwatch.js";
 import { cycleCandidatesSql, stepArrays, type CycleCandidateRow } from "./cycle-candidates-sql.js";
+import { deliverOutbox, type DeliveryReport } from "./deliver-outbox.js";
 import { dispatchCollectionActions, type DispatchOptions } from "./dispatch-collection-actions.js";
 import { loadCollectionPolicy } from "./load-collection-policy.js";
 import { loadCollectionSettings } from "./collection-settings.js";
@@ -57,6 +59,8 @@ export interface CycleResult {
   profiles: ProfileRefreshSummary;
   /** Actions planned on earlier days (or by an earlier run today) that this run dispatched. */
   dispatchedEarlier: number;
+  /** With a transport: what the delivery of the outbox's queued email did. */
+  delivery?: DeliveryReport;
   /** Milliseconds per phase: profile refresh, candidate selection, planning, recording, dispatch. */
   timings: { refreshMs: number; selectMs: number; planMs: number; recordMs: number; dispatchMs: number };
 }
@@ -126,6 +130,7 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
   const planned = result!;
   planned.timings.recordMs = stopwatch.lap(); // includes the commit
   if (dryRun || options.planOnly) return planned;
+  faultPoint("cycle.after-plan");
 
   const dispatched = await dispatchCollectionActions({
     ...options.dispatch,
@@ -138,6 +143,15 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
   for (const action of planned.actions) action.status = statusById.get(action.id!) ?? action.status;
   const today = new Set(planned.actions.map((a) => a.id));
   planned.dispatchedEarlier = dispatched.filter((d) => !today.has(d.id)).length;
+  if (options.dispatch?.transport) {
+    planned.delivery = await deliverOutbox({
+      store: options.store,
+      clock: options.clock,
+      actor: options.actor,
+      transport: options.dispatch.transport,
+      from: options.dispatch.emailFrom ?? null,
+    });
+  }
   planned.timings.dispatchMs = stopwatch.lap();
   return planned;
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
 import { listOutbox } from "../../collections/list-outbox.js";
 import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
 import { todayIn } from "../../domain/calendar-date.js";
@@ -14,18 +15,30 @@ export function registerCycle(program: Command): void {
     .action(async (options: { asOf?: string; dryRun?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       await withStore(global, async (store, clock) => {
-        const result = await runCollectionsCycle({
-          store,
-          clock,
-          actor: `cli:${process.env.USER ?? "unknown"}`,
-          asOf: options.asOf ?? todayIn(clock.now(), store.timeZone),
-          dryRun: options.dryRun ?? false,
-        });
+        // With RECOUP_SMTP_URL set, email is delivered; otherwise it stays in the outbox.
+        const smtp = smtpConfigFromEnvironment();
+        const transport = smtp ? createSmtpTransport({ url: smtp.url }) : null;
+        let result;
+        try {
+          result = await runCollectionsCycle({
+            store,
+            clock,
+            actor: `cli:${process.env.USER ?? "unknown"}`,
+            asOf: options.asOf ?? todayIn(clock.now(), store.timeZone),
+            dryRun: options.dryRun ?? false,
+            dispatch: { transport, emailFrom: smtp?.from ?? null },
+          });
+        } finally {
+          await transport?.close();
+        }
         if (global.json) return printJson(result);
         console.log(
           `Collections cycle for ${result.asOf}${result.dryRun ? " (dry run: nothing recorded or sent)" : ""}: ` +
             `${result.actions.length} actions, ${result.skipped.length} skips` +
-            (result.dispatchedEarlier > 0 ? `, ${result.dispatchedEarlier} earlier actions dispatched` : ""),
+            (result.dispatchedEarlier > 0 ? `, ${result.dispatchedEarlier} earlier actions dispatched` : "") +
+            (result.delivery
+              ? `; email delivered ${result.delivery.delivered}, retrying ${result.delivery.retrying}, failed ${result.delivery.failed}`
+              : ""),
         );
         const byChannel = new Map<string, Map<string, number>>();
         for (const action of result.actions) {

@@ -88,12 +88,32 @@ CREATE TABLE outbox_messages (
   template        text NOT NULL,
   invoice_refs    text[] NOT NULL,
   step            text NOT NULL,
-  -- delivery: 'outbox' (kept here; no transport configured) or the transport that delivered it
+  -- 'outbox' (kept here: no transport configured), 'print' (letters), or the transport's name
   delivered_by    text NOT NULL,
+  -- stable per action, so that a resend after a crash carries the same Message-ID
+  message_id      text NOT NULL UNIQUE,
+  -- stored: nothing more to do; queued → sending → delivered | failed (a transport delivers it)
+  delivery_status text NOT NULL CHECK (delivery_status IN ('stored', 'queued', 'sending', 'delivered', 'failed')),
+  delivery_attempts integer NOT NULL DEFAULT 0,
+  next_delivery_at timestamptz,
+  claimed_at      timestamptz,
+  delivered_at    timestamptz,
+  delivery_error  text,
   created_at      timestamptz NOT NULL
 );
 CREATE INDEX outbox_messages_created ON outbox_messages (organisation_id, id);
 CREATE INDEX outbox_messages_customer ON outbox_messages (customer_id, id);
+CREATE INDEX outbox_messages_to_deliver ON outbox_messages (organisation_id, id)
+  WHERE delivery_status IN ('queued', 'sending');
+
+-- PDFs that go with a message: the letter itself, or the statement attached to an email.
+CREATE TABLE outbox_attachments (
+  message_id      bigint NOT NULL REFERENCES outbox_messages (id),
+  filename        text NOT NULL,
+  content_type    text NOT NULL,
+  content         bytea NOT NULL,
+  PRIMARY KEY (message_id, filename)
+);
 
 -- Per-organisation collections settings that are not policy: test mode, sender details.
 CREATE TABLE collection_settings (

@@ -10,6 +10,7 @@ import { listWorklist } from "../../collections/list-worklist.js";
 import { assignTask, CALL_OUTCOMES, completeTask } from "../../collections/update-task.js";
 import { saveMessageTemplate, templatesInForce } from "../../collections/message-template-store.js";
 import { templateSource } from "../../channels/message-templates.js";
+import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
 import { knownTemplateKeys } from "../../collections/message-template-store.js";
 import { RecoupError } from "../../errors.js";
 import { rejectInvalidRequest } from "../http-errors.js";
@@ -213,6 +214,9 @@ const CycleResultSchema = z
     ),
     profiles: RefreshSummarySchema,
     dispatchedEarlier: z.number().int(),
+    delivery: z
+      .object({ delivered: z.number().int(), retrying: z.number().int(), failed: z.number().int() })
+      .optional(),
     timings: z.object({
       refreshMs: z.number().int(),
       selectMs: z.number().int(),
@@ -468,14 +472,22 @@ export function collectionsRoutes(deps: ServerDeps): OpenAPIHono {
     })
     .openapi(runCycleRoute, async (c) => {
       const body = c.req.header("content-type")?.includes("application/json") ? c.req.valid("json") : {};
-      const result = await runCollectionsCycle({
-        store,
-        clock: deps.clock,
-        actor: "api",
-        asOf: body.asOf ?? today(deps),
-        dryRun: body.dryRun ?? false,
-      });
-      return c.json(result, 200);
+      // With RECOUP_SMTP_URL set, email is delivered; otherwise it stays in the outbox.
+      const smtp = smtpConfigFromEnvironment();
+      const transport = smtp && !body.dryRun ? createSmtpTransport({ url: smtp.url }) : null;
+      try {
+        const result = await runCollectionsCycle({
+          store,
+          clock: deps.clock,
+          actor: "api",
+          asOf: body.asOf ?? today(deps),
+          dryRun: body.dryRun ?? false,
+          dispatch: { transport, emailFrom: smtp?.from ?? null },
+        });
+        return c.json(result, 200);
+      } finally {
+        await transport?.close();
+      }
     })
     .openapi(listOutboxRoute, async (c) => {
       const query = c.req.valid("query");
