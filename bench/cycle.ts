@@ -6,7 +6,6 @@
  *
  *   npm run bench:cycle -- [--sizes 100000,1000000] [--skip-pglite-1m] [--as-of 2026-11-30] [--no-write]
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { dispatchCollectionActions } from "../src/collections/dispatch-collection-actions.js";
@@ -19,12 +18,12 @@ import { machineInfo, sourceState } from "./machine.js";
 import { openFreshPglite, removePglite } from "./pglite.js";
 import { ensurePortfolio } from "./portfolio.js";
 import { closeServerStore, DEFAULT_SERVER_URL, openServerStore, ServerDatabases } from "./server.js";
+import { CYCLE_SECTION } from "./cycle-section.js";
+import { writeSection } from "./results-file.js";
 import { log, timed } from "./stats.js";
 
 const BENCH_DIR = import.meta.dirname;
 const DATA_DIR = path.join(BENCH_DIR, "data");
-export const CYCLE_SECTION_START = "<!-- cycle-bench:start -->";
-export const CYCLE_SECTION_END = "<!-- cycle-bench:end -->";
 
 interface DayFigures {
   asOf: string;
@@ -125,7 +124,6 @@ try {
 
 const machine = machineInfo();
 const lines = [
-  CYCLE_SECTION_START,
   "## Daily collections cycle",
   "",
   `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench:cycle\` on ${sourceState()};` +
@@ -145,19 +143,10 @@ const lines = [
   ),
   "",
   "Goal (issue 3): planning at 1M invoices on the server under 30 s.",
-  CYCLE_SECTION_END,
 ];
 const section = lines.join("\n");
 console.log(`\n${section}\n`);
 if (!values["no-write"]) {
-  const file = path.join(BENCH_DIR, "RESULTS.md");
-  const current = readFileSync(file, "utf8");
-  const start = current.indexOf(CYCLE_SECTION_START);
-  const end = current.indexOf(CYCLE_SECTION_END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + CYCLE_SECTION_END.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
+  writeSection(CYCLE_SECTION, section);
   log("wrote the cycle section of bench/RESULTS.md");
 }

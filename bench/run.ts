@@ -34,6 +34,8 @@ import {
   openServerStore,
   ServerDatabases,
 } from "./server.js";
+import { CYCLE_SECTION } from "./cycle-section.js";
+import { writeMainResults } from "./results-file.js";
 import { log, median, timed } from "./stats.js";
 
 const BENCH_DIR = import.meta.dirname;
@@ -312,7 +314,7 @@ async function main(): Promise<void> {
   const mismatched = results.some((r) => r.mismatches.duckdb.length + r.mismatches.pglite.length > 0);
   if (mismatched) console.log("MISMATCH between engines: see above and bench/RESULTS.md");
   if (options.write) {
-    writeFileSync(path.join(BENCH_DIR, "RESULTS.md"), renderResultsMarkdown(meta, results));
+    writeMainResults(renderResultsMarkdown(meta, results), [CYCLE_SECTION]);
     log("wrote bench/RESULTS.md");
   }
   if (mismatched) process.exitCode = 1;
