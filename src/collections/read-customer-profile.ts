@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/queryable.js";
+import type { PaymentBehaviour } from "../domain/payment-behaviour.js";
 import type { RiskFactor, RiskRating } from "../domain/risk-rating.js";
 import type { FactorChange } from "../domain/risk-rating.js";
 import type { Segment } from "../domain/segmentation.js";
@@ -16,18 +17,19 @@ export interface CustomerProfile {
   asOf: string;
   risk: { score: number; rating: RiskRating; factors: RiskFactor[] };
   segment: { key: Segment; reason: string; since: string };
-  behaviour: {
-    settledInvoices: number;
-    settledLate: number;
-    settledSeverelyLate: number;
-    avgDaysLate: number | null;
-    recentAvgDaysLate: number | null;
-    baselineAvgDaysLate: number | null;
-    overdueInvoices: number;
-    severelyOverdueInvoices: number;
-    overdueAvgDaysPastDue: number | null;
-    oldestDaysPastDue: number | null;
-  };
+  behaviour: Pick<
+    PaymentBehaviour,
+    | "settledInvoices"
+    | "settledLate"
+    | "settledSeverelyLate"
+    | "avgDaysLate"
+    | "recentAvgDaysLate"
+    | "baselineAvgDaysLate"
+    | "overdueInvoices"
+    | "severelyOverdueInvoices"
+    | "overdueAvgDaysPastDue"
+    | "oldestDaysPastDue"
+  >;
   open: Money;
   overdue: Money;
   annualBilling: Money;

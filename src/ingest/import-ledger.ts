@@ -18,6 +18,7 @@ import { LEDGER_INTEGRITY_CHECKS } from "./ledger-integrity-checks.js";
 import { RowFields, validateRow, type KnownCustomer, type RowContext } from "./ledger-rows.js";
 import { mergeStagedLedger, zeroCounts, type KindCounts } from "./merge-ledger.js";
 import { openStageWriter } from "./stage-writer.js";
+import { Stopwatch } from "../stopwatch.js";
 
 export interface ImportProblem {
   file: string;
@@ -197,17 +198,6 @@ function failed(errors: ProblemList, warnings: ProblemList, dryRun: boolean): Im
 function warningList(warnings: ProblemList): Pick<ImportResult, "warnings" | "moreWarnings"> {
   const more = warnings.total - warnings.list.length;
   return more > 0 ? { warnings: warnings.list, moreWarnings: more } : { warnings: warnings.list };
-}
-
-class Stopwatch {
-  private last = performance.now();
-  /** Whole milliseconds since the previous lap. */
-  lap(): number {
-    const now = performance.now();
-    const elapsed = Math.round(now - this.last);
-    this.last = now;
-    return elapsed;
-  }
 }
 
 class ProblemList {

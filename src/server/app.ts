@@ -6,7 +6,11 @@ import { RecoupError } from "../errors.js";
 import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
 import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
 import { auditRoutes } from "./routes/audit.js";
-import { collectionsRoutes } from "./routes/collections.js";
+import { cycleRoutes } from "./routes/cycle.js";
+import { policyRoutes } from "./routes/policy.js";
+import { profileRoutes } from "./routes/profiles.js";
+import { templateRoutes } from "./routes/templates.js";
+import { worklistRoutes } from "./routes/worklist.js";
 import { customerRoutes } from "./routes/customers.js";
 import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
@@ -58,7 +62,11 @@ export function createApp({
   app.use(`${API_BASE}/*`, idempotency(deps));
 
   app.route(API_BASE, healthRoutes());
-  app.route(API_BASE, collectionsRoutes(deps));
+  app.route(API_BASE, policyRoutes(deps));
+  app.route(API_BASE, profileRoutes(deps));
+  app.route(API_BASE, cycleRoutes(deps));
+  app.route(API_BASE, worklistRoutes(deps));
+  app.route(API_BASE, templateRoutes(deps));
   app.route(API_BASE, customerRoutes(deps));
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));
