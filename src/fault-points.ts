@@ -11,7 +11,8 @@ export type FaultPoint =
   | "dispatch.before-commit"
   | "dispatch.after-first-batch"
   | "deliver.after-claim"
-  | "deliver.after-send";
+  | "deliver.after-send"
+  | "schedule.after-claim";
 
 export function faultPoint(name: FaultPoint): void {
   if (process.env.RECOUP_FAULT_POINT === name) process.kill(process.pid, "SIGKILL");

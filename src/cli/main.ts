@@ -14,6 +14,8 @@ import { registerCustomer } from "./commands/customer.js";
 import { registerCycle } from "./commands/cycle.js";
 import { registerTemplate } from "./commands/template.js";
 import { registerWorklist } from "./commands/worklist.js";
+import { registerSettings } from "./commands/settings.js";
+import { registerWorker } from "./commands/worker.js";
 import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
 
 // `recoup aging | head` closes stdout early; that is not a failure.
@@ -44,6 +46,8 @@ registerCustomer(program);
 registerCycle(program);
 registerTemplate(program);
 registerWorklist(program);
+registerSettings(program);
+registerWorker(program);
 registerAudit(program);
 registerDemo(program);
 registerServe(program);

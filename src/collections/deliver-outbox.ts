@@ -5,7 +5,9 @@ import type { RecoupStore } from "../db/open-recoup.js";
 import { fromKysely } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
 import { faultPoint } from "../fault-points.js";
+import { sendingWindowAt } from "../domain/collections-schedule.js";
 import { loadCollectionSettings } from "./collection-settings.js";
+import { loadCollectionsSchedule } from "./load-collections-schedule.js";
 
 export interface DeliverOutboxOptions {
   store: RecoupStore;
@@ -24,6 +26,11 @@ export interface DeliveryReport {
   delivered: number;
   retrying: number;
   failed: number;
+  /**
+   * Set when nothing was sent because it is a weekend, a holiday or within quiet hours in the
+   * organisation's time zone: the instant (ISO) sending may resume.
+   */
+  heldUntil?: string;
 }
 
 /** Wait before the next attempt, by attempt number: 1 min, 5 min, 30 min, 2 h, 12 h. */
@@ -42,7 +49,9 @@ interface QueuedMessage {
 }
 
 /**
- * Sends the queued messages of the outbox over the transport, one at a time:
+ * Sends the queued messages of the outbox over the transport, one at a time — only on business
+ * days outside quiet hours (domain/collections-schedule.ts); otherwise it sends nothing and says
+ * until when it holds them back:
  *
  * 1. claim it (`queued` → `sending`, attempts + 1) and commit;
  * 2. send it with its stable Message-ID;
@@ -71,6 +80,10 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
       "no sender address: set RECOUP_SMTP_FROM or the organisation's sender email before sending email",
     );
   }
+  // Customers hear from us on business days, outside quiet hours; the rest waits in the queue.
+  const { schedule } = await loadCollectionsSchedule(pool, organisationId, options.store.entityId);
+  const window = sendingWindowAt(options.clock.now(), schedule);
+  if (!window.open) return { delivered: 0, retrying: 0, failed: 0, heldUntil: window.opensAt.toISOString() };
   const maxAttempts = options.maxAttempts ?? 6;
   const staleAfterMs = options.staleAfterMs ?? 600_000;
   const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0 };

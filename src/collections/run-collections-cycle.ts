@@ -18,7 +18,11 @@ import { faultPoint } from "../fault-points.js";
 import { Stopwatch } from "../stopwatch.js";
 import { cycleCandidatesSql, stepArrays, type CycleCandidateRow } from "./cycle-candidates-sql.js";
 import { deliverOutbox, type DeliveryReport } from "./deliver-outbox.js";
-import { dispatchCollectionActions, type DispatchOptions } from "./dispatch-collection-actions.js";
+import {
+  dispatchCollectionActions,
+  type DispatchedAction,
+  type DispatchOptions,
+} from "./dispatch-collection-actions.js";
 import { loadCollectionPolicy } from "./load-collection-policy.js";
 import { loadCollectionSettings } from "./collection-settings.js";
 import { refreshCustomerProfilesIn, type ProfileRefreshSummary } from "./refresh-customer-profiles.js";
@@ -132,31 +136,46 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
   if (dryRun || options.planOnly) return planned;
   faultPoint("cycle.after-plan");
 
-  const dispatched = await dispatchCollectionActions({
-    ...options.dispatch,
-    store: options.store,
-    clock: options.clock,
-    actor: options.actor,
-    upTo: asOf,
-  });
+  const { dispatched, delivery } = await carryOutPlannedActions({ ...options, upTo: asOf });
   const statusById = new Map(dispatched.map((d) => [d.id, d.status]));
   for (const action of planned.actions) action.status = statusById.get(action.id!) ?? action.status;
   const today = new Set(planned.actions.map((a) => a.id));
   planned.dispatchedEarlier = dispatched.filter((d) => !today.has(d.id)).length;
-  if (options.dispatch?.transport) {
-    planned.delivery = await deliverOutbox({
-      store: options.store,
-      clock: options.clock,
-      actor: options.actor,
-      transport: options.dispatch.transport,
-      from: options.dispatch.emailFrom ?? null,
-    });
-  }
+  if (delivery) planned.delivery = delivery;
   planned.timings.dispatchMs = stopwatch.lap();
   return planned;
 }
 
 class RollBack extends Error {}
+
+/**
+ * Dispatches every planned action up to a business day (those of earlier days whose retry time has
+ * come included) and, with a transport, delivers the outbox's queued messages: the part of a cycle
+ * after planning, also run on its own by the scheduler between cycles so that retries and messages
+ * held back by quiet hours go out.
+ *
+ * @example await carryOutPlannedActions({ store, clock, actor: "scheduler", upTo: "2026-12-03" })
+ */
+export async function carryOutPlannedActions(
+  options: Pick<RunCollectionsCycleOptions, "store" | "clock" | "actor" | "dispatch"> & { upTo: string },
+): Promise<{ dispatched: DispatchedAction[]; delivery?: DeliveryReport }> {
+  const dispatched = await dispatchCollectionActions({
+    ...options.dispatch,
+    store: options.store,
+    clock: options.clock,
+    actor: options.actor,
+    upTo: options.upTo,
+  });
+  if (!options.dispatch?.transport) return { dispatched };
+  const delivery = await deliverOutbox({
+    store: options.store,
+    clock: options.clock,
+    actor: options.actor,
+    transport: options.dispatch.transport,
+    from: options.dispatch.emailFrom ?? null,
+  });
+  return { dispatched, delivery };
+}
 
 interface ReferenceMaps {
   customerRefs: Map<number, string>;

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Clock } from "../clock.js";
 import type { RecoupStore } from "../db/open-recoup.js";
 import { addMonths, todayIn } from "../domain/calendar-date.js";
-import { saveCollectionSettings } from "../collections/collection-settings.js";
+import { updateCollectionSettings } from "../collections/collection-settings.js";
 import { importLedger, type ImportResult } from "../ingest/import-ledger.js";
 import { generatePortfolio } from "./generate-portfolio.js";
 
@@ -37,16 +37,16 @@ export async function loadDemoPortfolio(options: LoadDemoOptions): Promise<Impor
     });
     const result = await importLedger({ store: options.store, folder, clock: options.clock, actor: "demo" });
     // Messages name who sends them and how to reach them; a real organisation sets its own.
-    await saveCollectionSettings(
-      options.store.handle.pool,
-      options.store.organisationId,
-      {
+    await updateCollectionSettings({
+      store: options.store,
+      clock: options.clock,
+      actor: "demo",
+      changes: {
         senderName: "Northwind Components Ltd",
         senderEmail: "receivables@northwind.example",
         senderPhone: "+44 20 7946 0321",
       },
-      options.clock.now(),
-    );
+    });
     return { ...result, asOf };
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { policyRoutes } from "./routes/policy.js";
 import { profileRoutes } from "./routes/profiles.js";
 import { templateRoutes } from "./routes/templates.js";
 import { worklistRoutes } from "./routes/worklist.js";
+import { settingsRoutes } from "./routes/settings.js";
 import { customerRoutes } from "./routes/customers.js";
 import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
@@ -67,6 +68,7 @@ export function createApp({
   app.route(API_BASE, cycleRoutes(deps));
   app.route(API_BASE, worklistRoutes(deps));
   app.route(API_BASE, templateRoutes(deps));
+  app.route(API_BASE, settingsRoutes(deps));
   app.route(API_BASE, customerRoutes(deps));
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCollectionPolicy } from "../../src/collections/apply-collection-policy.js";
-import { saveCollectionSettings } from "../../src/collections/collection-settings.js";
+import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { fixedClock } from "../../src/clock.js";
 import { openRecoup } from "../../src/db/open-recoup.js";
 import { defaultCollectionPolicy } from "../../src/domain/collection-policy.js";
@@ -67,12 +67,12 @@ async function prepare(target: string): Promise<void> {
     );
     policy.assignments = [{ default: true, workflow: "standard" }];
     await applyCollectionPolicy({ store, clock, actor: "test", policy });
-    await saveCollectionSettings(
-      store.handle.pool,
-      store.organisationId,
-      { senderEmail: "ar@recoup.test" },
-      clock.now(),
-    );
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: { senderEmail: "ar@recoup.test", quietHours: null },
+    });
   } finally {
     await store.close();
   }

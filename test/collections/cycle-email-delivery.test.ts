@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createSmtpTransport } from "../../src/channels/email-transport.js";
 import { applyCollectionPolicy } from "../../src/collections/apply-collection-policy.js";
-import { saveCollectionSettings } from "../../src/collections/collection-settings.js";
+import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { deliverOutbox } from "../../src/collections/deliver-outbox.js";
 import { messageIdFor } from "../../src/collections/dispatch-collection-actions.js";
 import { runCollectionsCycle } from "../../src/collections/run-collections-cycle.js";
@@ -56,12 +56,17 @@ describeEachDatabase("delivering the cycle's email over SMTP", (database) => {
     policy.workflows = policy.workflows.filter((w) => w.key === "standard");
     policy.assignments = [{ default: true, workflow: "standard" }];
     await applyCollectionPolicy({ store, clock, actor: "test", policy });
-    await saveCollectionSettings(
-      store.handle.pool,
-      store.organisationId,
-      { senderName: "Northwind AR", senderEmail: "ar@northwind.test", senderPhone: "+44 20 7946 0321" },
-      clock.now(),
-    );
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: {
+        senderName: "Northwind AR",
+        senderEmail: "ar@northwind.test",
+        senderPhone: "+44 20 7946 0321",
+        quietHours: null,
+      },
+    });
     return store;
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { saveCollectionSettings } from "../../src/collections/collection-settings.js";
+import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { runCollectionsCycle } from "../../src/collections/run-collections-cycle.js";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.js";
 import { fixedClock } from "../../src/clock.js";
@@ -38,12 +38,12 @@ describeEachDatabase("a year of daily collections cycles", (database) => {
       asOf: "2026-12-31",
     });
     await importLedger({ store, folder, clock, actor: "test" });
-    await saveCollectionSettings(
-      store.handle.pool,
-      store.organisationId,
-      { senderEmail: "ar@recoup.test" },
-      clock.now(),
-    );
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: { senderEmail: "ar@recoup.test" },
+    });
     const db = store.handle.pool;
     const refs = (await db.query<{ customer_ref: string }>(`SELECT customer_ref FROM customers ORDER BY id`))
       .rows;

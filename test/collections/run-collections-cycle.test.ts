@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { applyCollectionPolicy } from "../../src/collections/apply-collection-policy.js";
 import { dispatchCollectionActions } from "../../src/collections/dispatch-collection-actions.js";
-import { saveCollectionSettings } from "../../src/collections/collection-settings.js";
+import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { listOutbox } from "../../src/collections/list-outbox.js";
 import { runCollectionsCycle } from "../../src/collections/run-collections-cycle.js";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.js";
@@ -53,12 +53,16 @@ describeEachDatabase("runCollectionsCycle", (database) => {
       `UPDATE customers SET paused_until = '2026-12-10' WHERE customer_ref = 'P'`,
     );
     await store.handle.pool.query(`UPDATE customers SET do_not_contact = true WHERE customer_ref = 'N'`);
-    await saveCollectionSettings(
-      store.handle.pool,
-      store.organisationId,
-      { senderName: "Recoup Test Co", senderEmail: "ar@recoup.test", senderPhone: "+44 20 0000 0000" },
-      clock.now(),
-    );
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: {
+        senderName: "Recoup Test Co",
+        senderEmail: "ar@recoup.test",
+        senderPhone: "+44 20 0000 0000",
+      },
+    });
     return store;
   }
   const count = async (store: RecoupStore, table: string) =>
@@ -180,7 +184,12 @@ describeEachDatabase("runCollectionsCycle", (database) => {
 
   it("sends nothing in test mode and keeps the steps pending", async () => {
     const store = await storeWithLedger();
-    await saveCollectionSettings(store.handle.pool, store.organisationId, { testMode: true }, clock.now());
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: { testMode: true },
+    });
     const result = await runCollectionsCycle({ store, clock, actor: "test", asOf: "2026-12-03" });
     expect(result.actions).toEqual([]);
     expect(
@@ -190,7 +199,12 @@ describeEachDatabase("runCollectionsCycle", (database) => {
         .sort(),
     ).toEqual(["A courtesy A1", "A overdue-1 A2", "A overdue-2 A3", "B courtesy B2", "B final-notice B1"]);
     expect(await count(store, "outbox_messages")).toBe(0);
-    await saveCollectionSettings(store.handle.pool, store.organisationId, { testMode: false }, clock.now());
+    await updateCollectionSettings({
+      store: store,
+      clock: clock,
+      actor: "test",
+      changes: { testMode: false },
+    });
     expect(
       (await runCollectionsCycle({ store, clock, actor: "test", asOf: "2026-12-03" })).actions,
     ).toHaveLength(3);
