@@ -4,7 +4,13 @@ import { bucketKeys, DEFAULT_BUCKET_BOUNDS } from "../../domain/aging.js";
 import { RecoupError } from "../../errors.js";
 import { rejectInvalidRequest } from "../http-errors.js";
 import { decodeCursor, toPage } from "../pagination.js";
-import { findCustomer, listCustomers, type CustomerRecord } from "../repositories/customers.js";
+import { listCustomerTimeline } from "../repositories/customer-timeline.js";
+import {
+  findCustomer,
+  findCustomerId,
+  listCustomers,
+  type CustomerRecord,
+} from "../repositories/customers.js";
 import {
   CurrencyCodeSchema,
   CursorSchema,
@@ -17,7 +23,7 @@ import {
 } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
-const CustomerSummarySchema = z
+export const CustomerSummarySchema = z
   .object({
     customerRef: z.string(),
     name: z.string(),
@@ -32,11 +38,11 @@ const CustomerSummarySchema = z
   })
   .openapi("CustomerSummary");
 
-const CustomerPageSchema = z
+export const CustomerPageSchema = z
   .object({ items: z.array(CustomerSummarySchema), nextCursor: z.string().nullable() })
   .openapi("CustomerPage");
 
-const ContactSchema = z
+export const ContactSchema = z
   .object({
     name: z.string().nullable(),
     email: z.string().nullable(),
@@ -47,13 +53,14 @@ const ContactSchema = z
   })
   .openapi("Contact");
 
-const CustomerDetailSchema = CustomerSummarySchema.extend({
+export const CustomerDetailSchema = CustomerSummarySchema.extend({
   parentRef: z.string().nullable(),
   language: z.string().nullable(),
   requiresPo: z.boolean(),
   doNotContact: z.boolean(),
   pausedUntil: z.string().nullable(),
   primaryContact: z.union([ContactSchema, z.null()]),
+  contacts: z.array(ContactSchema).openapi({ description: "Every contact, the primary one first" }),
   unapplied: MoneySchema.openapi({ description: "Unapplied cash and credits as of today, negative" }),
   aging: z.object({
     asOf: z.string(),
@@ -102,6 +109,47 @@ const getCustomerRoute = createRoute({
   },
 });
 
+export const TimelineEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    occurredAt: z.string().openapi({ format: "date-time" }),
+    actor: z.string(),
+    action: z.string().openapi({ example: "collection.message_sent" }),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    data: z.unknown(),
+    message: z
+      .object({
+        id: z.string(),
+        channel: z.string(),
+        to: z.array(z.string()),
+        subject: z.string(),
+        body: z.string(),
+      })
+      .nullable()
+      .openapi({ description: "For a message sent: the message as it went out" }),
+  })
+  .openapi("TimelineEntry");
+
+export const TimelinePageSchema = z
+  .object({ items: z.array(TimelineEntrySchema), nextCursor: z.string().nullable() })
+  .openapi("TimelinePage");
+
+const timelineRoute = createRoute({
+  method: "get",
+  path: "/customers/{ref}/timeline",
+  tags: ["customers"],
+  summary: "The customer's timeline, newest first: messages with their content, calls, tasks, changes",
+  request: {
+    params: z.object({ ref: RefParamSchema }),
+    query: z.object({ limit: LimitSchema, cursor: CursorSchema.optional() }),
+  },
+  responses: {
+    200: jsonContent(TimelinePageSchema, "One page of the timeline"),
+    ...errorResponses(400, 404, 500),
+  },
+});
+
 function money(amount: number, currency: string) {
   return { amount, currency };
 }
@@ -139,6 +187,22 @@ export function customerRoutes(deps: ServerDeps): OpenAPIHono {
       const page = toPage(rows, query.limit, (row) => row.id);
       return c.json({ items: page.rows.map(summary), nextCursor: page.nextCursor }, 200);
     })
+    .openapi(timelineRoute, async (c) => {
+      const { ref } = c.req.valid("param");
+      const query = c.req.valid("query");
+      if ((await findCustomerId(db, store.organisationId, ref)) === undefined) {
+        throw new RecoupError("CUSTOMER_NOT_FOUND", `no customer with ref "${ref}"`);
+      }
+      const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const rows = await listCustomerTimeline(db, {
+        organisationId: store.organisationId,
+        customerRef: ref,
+        limit: query.limit + 1,
+        ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      });
+      const page = toPage(rows, query.limit, (row) => row.seq);
+      return c.json({ items: page.rows, nextCursor: page.nextCursor }, 200);
+    })
     .openapi(getCustomerRoute, async (c) => {
       const { ref } = c.req.valid("param");
       const asOf = today(deps);
@@ -159,6 +223,7 @@ export function customerRoutes(deps: ServerDeps): OpenAPIHono {
           doNotContact: customer.doNotContact,
           pausedUntil: customer.pausedUntil,
           primaryContact: customer.primaryContact,
+          contacts: customer.contacts,
           unapplied: money(line?.unapplied ?? 0, customer.currency),
           aging: {
             asOf: aging.asOf,

@@ -19,7 +19,7 @@ import {
 } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
-const InvoiceSummarySchema = z
+export const InvoiceSummarySchema = z
   .object({
     invoiceRef: z.string(),
     customerRef: z.string(),
@@ -34,11 +34,11 @@ const InvoiceSummarySchema = z
   })
   .openapi("InvoiceSummary");
 
-const InvoicePageSchema = z
+export const InvoicePageSchema = z
   .object({ items: z.array(InvoiceSummarySchema), nextCursor: z.string().nullable() })
   .openapi("InvoicePage");
 
-const InvoiceDetailSchema = InvoiceSummarySchema.extend({
+export const InvoiceDetailSchema = InvoiceSummarySchema.extend({
   description: z.string().nullable(),
   allocations: z.array(
     z.object({
