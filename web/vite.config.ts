@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
@@ -13,18 +15,16 @@ function precompress(): Plugin {
   return {
     name: "recoup-precompress",
     apply: "build",
-    generateBundle(_options, bundle) {
-      for (const file of Object.values(bundle)) {
-        if (!/\.(js|css|html|svg|json)$/.test(file.fileName)) continue;
-        const source = file.type === "chunk" ? file.code : file.source;
-        const bytes = typeof source === "string" ? Buffer.from(source) : Buffer.from(source);
+    enforce: "post",
+    // After the files are written: their final text, with every placeholder Vite fills in late.
+    writeBundle(options, bundle) {
+      const outDir = options.dir!;
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css|html|svg|json)$/.test(fileName)) continue;
+        const bytes = readFileSync(path.join(outDir, fileName));
         if (bytes.length < 1024) continue;
-        this.emitFile({ type: "asset", fileName: `${file.fileName}.br`, source: brotliCompressSync(bytes) });
-        this.emitFile({
-          type: "asset",
-          fileName: `${file.fileName}.gz`,
-          source: gzipSync(bytes, { level: 9 }),
-        });
+        writeFileSync(path.join(outDir, `${fileName}.br`), brotliCompressSync(bytes));
+        writeFileSync(path.join(outDir, `${fileName}.gz`), gzipSync(bytes, { level: 9 }));
       }
     },
   };
