@@ -94,7 +94,7 @@ function Sidebar() {
             </button>
           </>
         ) : (
-          <span className="user-role">No sign-in configured</span>
+          <span className="user-role">Open API: no sign-in</span>
         )}
       </div>
     </nav>

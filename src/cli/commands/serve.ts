@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { clockFromEnvironment } from "../../clock.js";
 import { openRecoup } from "../../db/open-recoup.js";
 import { isLedgerEmpty, loadDemoPortfolio } from "../../demo/load-demo-portfolio.js";
+import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
 import { startServer } from "../../server/serve.js";
 import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
 import { startWorker } from "../../worker/start-worker.js";
@@ -35,6 +36,11 @@ export function registerServe(program: Command): void {
             const loaded = await loadDemoPortfolio({ store, clock });
             process.stderr.write(
               `Demo portfolio up to ${loaded.asOf}: ${loaded.created.customers} customers, ${loaded.created.invoices} invoices.\n`,
+            );
+            // Today's cycle once, so that the worklist and the outbox have the day's work in them.
+            const cycle = await runCollectionsCycle({ store, clock, actor: "demo", asOf: loaded.asOf });
+            process.stderr.write(
+              `Today's collections cycle: ${cycle.actions.length} actions, ${cycle.skipped.length} skipped.\n`,
             );
           }
           const server = await startServer({
