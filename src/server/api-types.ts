@@ -19,9 +19,8 @@ import type {
   CustomerDetailSchema,
   CustomerPageSchema,
   CustomerSummarySchema,
-  TimelineEntrySchema,
-  TimelinePageSchema,
 } from "./routes/customers.js";
+import type { TimelineEntrySchema, TimelinePageSchema } from "./routes/timeline.js";
 import type { CycleResultSchema, OutboxEntrySchema } from "./routes/cycle.js";
 import type { InvoiceDetailSchema, InvoicePageSchema, InvoiceSummarySchema } from "./routes/invoices.js";
 import type { AppliedPolicySchema, StoredPolicySchema } from "./routes/policy.js";

@@ -187,6 +187,23 @@ describe("recoup CLI", async () => {
         (await recoup(["--db", db, "--json", "cycle", "--as-of", "2026-04-15"])).stdout,
       );
       expect(again.actions).toEqual([]);
+
+      // The customer's timeline now holds the cycle's message beside the ledger's documents.
+      const timeline = JSON.parse(
+        (await recoup(["--db", db, "--json", "customer", "timeline", "C1"])).stdout,
+      );
+      expect(timeline.entries.map((e: { action: string }) => e.action)).toEqual(
+        expect.arrayContaining(["collection.message_sent", "payment.received", "invoice.issued"]),
+      );
+      const withTimeline = JSON.parse(
+        (await recoup(["--db", db, "--json", "customer", "show", "C1"])).stdout,
+      );
+      expect(withTimeline.timeline.map((e: { id: string }) => e.id)).toEqual(
+        timeline.entries.slice(0, 20).map((e: { id: string }) => e.id),
+      );
+      const firstPage = await recoup(["--db", db, "customer", "timeline", "C1", "--limit", "1"]);
+      expect(firstPage.stdout).toMatch(/older entries: recoup customer timeline C1 --before \S+/);
+      expect((await recoup(["--db", db, "customer", "timeline", "C1", "--limit", "0"])).code).toBe(1);
     }, 240_000);
   }
 

@@ -247,8 +247,8 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     await page.goto(`${baseUrl}/customers`);
     await page.getByRole("searchbox").fill(customerName.slice(0, 12));
     await page.getByRole("link", { name: customerName }).first().click();
-    await page.getByTestId("timeline").getByText("Call logged: Reached").waitFor();
-    await page.getByTestId("timeline").getByText("Spoke to AP: pays on Friday").waitFor();
+    await page.getByTestId("timeline").getByText("Outcome: Reached — Spoke to AP: pays on Friday").waitFor();
+    await page.getByTestId("customer-messages").locator("summary").first().waitFor();
     await page.getByTestId("risk-card").locator(".factors li").first().waitFor();
     await shot("customer-360");
   });

@@ -4,13 +4,7 @@ import { bucketKeys, DEFAULT_BUCKET_BOUNDS } from "../../domain/aging.js";
 import { RecoupError } from "../../errors.js";
 import { rejectInvalidRequest } from "../http-errors.js";
 import { decodeCursor, toPage } from "../pagination.js";
-import { listCustomerTimeline } from "../repositories/customer-timeline.js";
-import {
-  findCustomer,
-  findCustomerId,
-  listCustomers,
-  type CustomerRecord,
-} from "../repositories/customers.js";
+import { findCustomer, listCustomers, type CustomerRecord } from "../repositories/customers.js";
 import {
   CurrencyCodeSchema,
   CursorSchema,
@@ -109,47 +103,6 @@ const getCustomerRoute = createRoute({
   },
 });
 
-export const TimelineEntrySchema = z
-  .object({
-    seq: z.number().int(),
-    occurredAt: z.string().openapi({ format: "date-time" }),
-    actor: z.string(),
-    action: z.string().openapi({ example: "collection.message_sent" }),
-    subjectType: z.string(),
-    subjectId: z.string(),
-    data: z.unknown(),
-    message: z
-      .object({
-        id: z.string(),
-        channel: z.string(),
-        to: z.array(z.string()),
-        subject: z.string(),
-        body: z.string(),
-      })
-      .nullable()
-      .openapi({ description: "For a message sent: the message as it went out" }),
-  })
-  .openapi("TimelineEntry");
-
-export const TimelinePageSchema = z
-  .object({ items: z.array(TimelineEntrySchema), nextCursor: z.string().nullable() })
-  .openapi("TimelinePage");
-
-const timelineRoute = createRoute({
-  method: "get",
-  path: "/customers/{ref}/timeline",
-  tags: ["customers"],
-  summary: "The customer's timeline, newest first: messages with their content, calls, tasks, changes",
-  request: {
-    params: z.object({ ref: RefParamSchema }),
-    query: z.object({ limit: LimitSchema, cursor: CursorSchema.optional() }),
-  },
-  responses: {
-    200: jsonContent(TimelinePageSchema, "One page of the timeline"),
-    ...errorResponses(400, 404, 500),
-  },
-});
-
 function money(amount: number, currency: string) {
   return { amount, currency };
 }
@@ -186,22 +139,6 @@ export function customerRoutes(deps: ServerDeps): OpenAPIHono {
       });
       const page = toPage(rows, query.limit, (row) => row.id);
       return c.json({ items: page.rows.map(summary), nextCursor: page.nextCursor }, 200);
-    })
-    .openapi(timelineRoute, async (c) => {
-      const { ref } = c.req.valid("param");
-      const query = c.req.valid("query");
-      if ((await findCustomerId(db, store.organisationId, ref)) === undefined) {
-        throw new RecoupError("CUSTOMER_NOT_FOUND", `no customer with ref "${ref}"`);
-      }
-      const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const rows = await listCustomerTimeline(db, {
-        organisationId: store.organisationId,
-        customerRef: ref,
-        limit: query.limit + 1,
-        ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-      });
-      const page = toPage(rows, query.limit, (row) => row.seq);
-      return c.json({ items: page.rows, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getCustomerRoute, async (c) => {
       const { ref } = c.req.valid("param");

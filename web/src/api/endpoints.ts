@@ -70,7 +70,7 @@ export const api = {
     request<CustomerPage>("/customers", { query }),
   customer: (ref: string) => request<CustomerDetail>(`/customers/${encodeURIComponent(ref)}`),
   profile: (ref: string) => request<CustomerProfile>(`/customers/${encodeURIComponent(ref)}/profile`),
-  timeline: (ref: string, query: { limit?: number; cursor?: string } = {}) =>
+  timeline: (ref: string, query: { limit?: number; before?: string } = {}) =>
     request<TimelinePage>(`/customers/${encodeURIComponent(ref)}/timeline`, { query }),
 
   invoices: (query: Query) => request<InvoicePage>("/invoices", { query }),

@@ -12,6 +12,7 @@ import { bucketColour } from "../../components/Chart";
 import { Badge, Card, Empty, ErrorPanel, Loading, PageHeader, RatingBadge, Tile } from "../../components/ui";
 import { formatDate, formatMoney, formatNumber, formatPercent, humanize, segmentLabel } from "../../format";
 import { bucketLabel } from "../dashboard/bucket-links";
+import { CustomerMessages } from "./CustomerMessages";
 import { Timeline } from "./Timeline";
 
 export default function CustomerScreen({ customerRef }: { customerRef: string }) {
@@ -109,6 +110,9 @@ export default function CustomerScreen({ customerRef }: { customerRef: string })
         </Card>
         <Card title="Timeline" className="span-2" testId="timeline">
           <Timeline customerRef={c.customerRef} />
+        </Card>
+        <Card title="Messages" testId="customer-messages">
+          <CustomerMessages customerRef={c.customerRef} />
         </Card>
         <Card title="Contacts" testId="contacts">
           {c.contacts.length === 0 ? <Empty>No contact on file: messages cannot be sent.</Empty> : null}

@@ -2,104 +2,55 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../../api/endpoints";
 import type { TimelineEntry } from "../../api/types";
 import { Empty, ErrorPanel, Loading, LoadMore } from "../../components/ui";
-import { formatInstant, humanize, segmentLabel } from "../../format";
+import { formatDate, formatInstant, humanize } from "../../format";
 
-type Data = Record<string, unknown>;
-
-/** What happened, in words, from the audit event's action and data. */
-function describe(entry: TimelineEntry): { title: string; detail?: string; tone: string } {
-  const d = (entry.data ?? {}) as Data;
-  const text = (key: string) => (typeof d[key] === "string" ? (d[key] as string) : undefined);
-  switch (entry.action) {
-    case "collection.message_sent":
-      return {
-        title: `${humanize(text("channel") ?? "message")} sent: ${text("subject") ?? ""}`,
-        detail: `Step ${text("step")} · to ${(d.to as string[] | undefined)?.join(", ") ?? "—"}`,
-        tone: "info",
-      };
-    case "collection.task_created":
-      return {
-        title: `Call task created${text("assignee") ? ` for ${text("assignee")}` : ""}`,
-        detail: text("note"),
-        tone: "neutral",
-      };
-    case "collection.action_planned":
-      return {
-        title: `Planned: ${humanize(text("step") ?? "step")} by ${text("channel") ?? "—"}`,
-        tone: "neutral",
-      };
-    case "collection.action_failed":
-      return {
-        title: `Could not send ${text("channel") ?? "a message"}`,
-        detail: text("error"),
-        tone: "bad",
-      };
-    case "task.completed":
-      return {
-        title: `Call logged: ${humanize(text("outcome") ?? "done")}`,
-        detail: text("note") || undefined,
-        tone: "good",
-      };
-    case "task.assigned":
-      return {
-        title: `Task assigned to ${text("to") ?? "nobody"}`,
-        detail: text("from") ? `was ${text("from")}` : undefined,
-        tone: "neutral",
-      };
-    case "task.snoozed":
-      return {
-        title: `Task snoozed until ${text("to")}`,
-        detail: text("note") || undefined,
-        tone: "neutral",
-      };
-    case "customer.reclassified": {
-      const segment = d.segment as { from?: string; to?: string } | undefined;
-      const rating = d.rating as { from?: string; to?: string } | undefined;
-      return {
-        title: `Reclassified${rating?.to ? `: rating ${rating.from ?? "—"} → ${rating.to}` : ""}${segment?.to ? `, ${segmentLabel(segment.to)}` : ""}`,
-        detail: text("reason"),
-        tone: "warn",
-      };
-    }
-    case "invoice.written_off":
-      return { title: `Written off on ${entry.subjectId}`, detail: text("reason"), tone: "warn" };
-    default:
-      return { title: humanize(entry.action), tone: "neutral" };
-  }
+/** How an entry is marked on the line: by what kind of thing happened. */
+function toneOf(entry: TimelineEntry): string {
+  if (entry.kind === "payment") return "good";
+  if (entry.kind === "invoice" || entry.kind === "credit_note") return "neutral";
+  if (/failed|broken|rejected/.test(entry.action)) return "bad";
+  if (/completed|kept|resolved|received/.test(entry.action)) return "good";
+  if (/reclassified|written_off|escalat|dispute/.test(entry.action)) return "warn";
+  if (/message_sent/.test(entry.action)) return "info";
+  return "neutral";
 }
 
+/** A second line where the summary leaves out what a collector wants: a call's outcome and note. */
+function detailOf(entry: TimelineEntry): string | null {
+  if (entry.kind !== "event" || !entry.action.startsWith("task.")) return null;
+  const outcome = typeof entry.data.outcome === "string" ? `Outcome: ${humanize(entry.data.outcome)}` : null;
+  const note =
+    typeof entry.data.note === "string" && entry.data.note.trim() !== "" ? entry.data.note.trim() : null;
+  return [outcome, note].filter(Boolean).join(" — ") || null;
+}
+
+/** The customer's timeline (GET /customers/{ref}/timeline): events and ledger documents, newest first. */
 export function Timeline({ customerRef }: { customerRef: string }) {
   const pages = useInfiniteQuery({
     queryKey: ["timeline", customerRef],
     queryFn: ({ pageParam }) =>
-      api.timeline(customerRef, { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) }),
+      api.timeline(customerRef, { limit: 30, ...(pageParam ? { before: pageParam } : {}) }),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   if (pages.error) return <ErrorPanel error={pages.error} />;
   if (!pages.data) return <Loading />;
-  const entries = pages.data.pages.flatMap((p) => p.items);
+  const entries = pages.data.pages.flatMap((p) => p.entries);
   if (entries.length === 0) return <Empty>Nothing has happened with this customer yet.</Empty>;
   return (
     <>
       <ol className="timeline">
         {entries.map((entry) => {
-          const { title, detail, tone } = describe(entry);
+          const detail = detailOf(entry);
           return (
-            <li key={entry.seq} className={`timeline-item tone-${tone}`}>
+            <li key={entry.id} className={`timeline-item tone-${toneOf(entry)}`}>
               <div className="timeline-head">
-                <span className="timeline-title">{title}</span>
-                <time className="muted small" dateTime={entry.occurredAt}>
-                  {formatInstant(entry.occurredAt)} · {entry.actor}
+                <span className="timeline-title">{entry.summary}</span>
+                <time className="muted small" dateTime={entry.at}>
+                  {entry.kind === "event" ? formatInstant(entry.at) : formatDate(entry.date)} · {entry.actor}
                 </time>
               </div>
               {detail ? <div className="small">{detail}</div> : null}
-              {entry.message ? (
-                <details className="timeline-message">
-                  <summary>Show the message as sent</summary>
-                  <pre className="message-body">{entry.message.body}</pre>
-                </details>
-              ) : null}
             </li>
           );
         })}
