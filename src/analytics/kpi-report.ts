@@ -4,7 +4,7 @@ import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
 import { toMinorUnits } from "../db/minor-units.js";
 import { customerFilterCondition, type CustomerFilter } from "./customer-filter.js";
-import { openItemsAsOfSql } from "./open-items-sql.js";
+import { arAtDatesSql } from "./open-items-sql.js";
 
 export interface KpiReportOptions {
   organisationId: number;
@@ -95,9 +95,9 @@ export async function kpiTrend(db: Queryable, options: KpiTrendOptions): Promise
 }
 
 /**
- * The KPIs of several periods, per currency, in four queries whatever the number of periods: AR
- * and current AR at every date that ends a period or precedes one (the open items as of each date,
- * laterally), credit sales in each period, and monthly sales up to the last `to` for the countback.
+ * The KPIs of several periods, per currency, in three queries whatever the number of periods: AR
+ * and current AR at every date that ends a period or precedes one (`arAtDatesSql`), credit sales
+ * in each period, and monthly sales up to the last `to` for the countback.
  * A currency with no invoice issued by a period's end has no result for that period. Every period
  * but the one that ends last must end on a month-end (the monthly sales of a period's last month
  * must stop at its end).
@@ -116,21 +116,16 @@ async function kpisForPeriods(
   const dates = [...new Set(periods.flatMap((p) => [p.to, addDays(p.from, -1)]))].sort();
 
   const arValues: unknown[] = [organisationId, dates];
-  const arFilter = customerFilterCondition("o.customer_id", options.customers, arValues);
+  const arFilter = customerFilterCondition("i.customer_id", options.customers, arValues);
   const salesValues: unknown[] = [organisationId, lastTo];
   const salesFilter = customerFilterCondition("customer_id", options.customers, salesValues);
   const periodValues: unknown[] = [organisationId, periods.map((p) => p.from), periods.map((p) => p.to)];
   const periodFilter = customerFilterCondition("customer_id", options.customers, periodValues);
 
   const [arAtDates, monthly, periodSales] = await Promise.all([
-    // AR and its not-yet-due part at each date, the open items as of that date.
+    // AR and its not-yet-due part at each date: the open items as of that date, summed.
     db.query<{ as_of: string; currency: string; ar: string; current_ar: string }>(
-      `SELECT d.as_of::text AS as_of, o.currency, sum(o.open_amount) AS ar,
-         coalesce(sum(o.open_amount) FILTER (WHERE o.due_date >= d.as_of), 0) AS current_ar
-       FROM unnest($2::date[]) AS d(as_of)
-       CROSS JOIN LATERAL (${openItemsAsOfSql("d.as_of")}) o
-       WHERE true ${arFilter}
-       GROUP BY 1, 2`,
+      arAtDatesSql(arFilter),
       arValues,
     ),
     // Credit sales per calendar month up to the last `to`. Grouped by the month's first day,

@@ -38,14 +38,17 @@ export function webAppRoutes({ root }: { root: string }): Hono {
     );
     return app;
   }
-  const files = serveStatic({
-    root,
-    precompressed: true,
-    onFound: (_file, c) => {
-      c.header("Cache-Control", HASHED_ASSET.test(c.req.path) ? IMMUTABLE : REVALIDATE);
-    },
+  const files = serveStatic({ root, precompressed: true });
+  app.use("*", (c, next) => {
+    if (c.req.path.startsWith(API_PREFIX)) return next();
+    // Set before the file is served (a header set afterwards does not reach the response), and
+    // taken back when there is no such file, so that no 404 is cached.
+    c.header("Cache-Control", HASHED_ASSET.test(c.req.path) ? IMMUTABLE : REVALIDATE);
+    return files(c, async () => {
+      c.header("Cache-Control", undefined);
+      await next();
+    });
   });
-  app.use("*", (c, next) => (c.req.path.startsWith(API_PREFIX) ? next() : files(c, next)));
   // Read once: index.html is small, and a rebuild comes with a restart.
   const indexHtml = readFileSync(indexFile, "utf8");
   app.get("*", (c, next) => {

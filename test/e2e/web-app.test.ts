@@ -166,6 +166,12 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     await page.getByTestId("top-overdue").locator("tbody tr").first().waitFor();
     timings.dashboardAllCards = Date.now() - started;
     await shot("dashboard");
+    // Again, as a CFO opening it the next morning would: the server has served queries before.
+    const again = Date.now();
+    await page.reload();
+    await page.getByTestId("tile-dso").locator(".tile-value").getByText(/\d d$/).waitFor();
+    await page.getByTestId("aging-total").waitFor();
+    timings.dashboardReload = Date.now() - again;
 
     for (const totals of cliAging.totals) {
       await page.getByTestId("filter-currency").selectOption(totals.currency);
@@ -263,7 +269,7 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     expect(baseline).toBeGreaterThan(0);
 
     // Push every step of the standard workflow (low-value customers) out of reach: fewer actions.
-    await page.getByRole("tab", { name: /Low value/ }).click();
+    await page.getByRole("tab", { name: "standard" }).click();
     const offsets = page.getByTestId("workflow-editor").getByTestId("step-offset");
     const count = await offsets.count();
     for (let i = 0; i < count; i++) await offsets.nth(i).fill("700");

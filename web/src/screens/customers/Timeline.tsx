@@ -17,10 +17,15 @@ function toneOf(entry: TimelineEntry): string {
 
 /** A second line where the summary leaves out what a collector wants: a call's outcome and note. */
 function detailOf(entry: TimelineEntry): string | null {
-  if (entry.kind !== "event" || !entry.action.startsWith("task.")) return null;
-  const outcome = typeof entry.data.outcome === "string" ? `Outcome: ${humanize(entry.data.outcome)}` : null;
-  const note =
-    typeof entry.data.note === "string" && entry.data.note.trim() !== "" ? entry.data.note.trim() : null;
+  if (entry.kind !== "event") return null;
+  const text = (key: string) => (typeof entry.data[key] === "string" ? (entry.data[key] as string) : null);
+  if (entry.action === "collection.action_planned") {
+    const refs = Array.isArray(entry.data.invoiceRefs) ? (entry.data.invoiceRefs as string[]) : [];
+    return `${humanize(text("step") ?? "step")} by ${humanize(text("channel") ?? "—")} (${text("workflow") ?? "—"})${refs.length ? ` for ${refs.join(", ")}` : ""}`;
+  }
+  if (!entry.action.startsWith("task.")) return null;
+  const outcome = text("outcome") ? `Outcome: ${humanize(text("outcome")!)}` : null;
+  const note = text("note")?.trim() || null;
   return [outcome, note].filter(Boolean).join(" — ") || null;
 }
 

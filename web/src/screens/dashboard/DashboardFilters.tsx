@@ -15,15 +15,23 @@ export const PERIODS = [
 
 /** The filter bar: every choice is a server-side filter of every report on the dashboard. */
 export function DashboardFilters({
+  loadOptions,
   selection,
   currencies,
   onChange,
 }: {
+  /** Ask for the filters' values (after the headline figures, which come first). */
+  loadOptions: boolean;
   selection: DashboardSelection;
   currencies: string[];
   onChange: (changes: Record<string, string | undefined>) => void;
 }) {
-  const options = useQuery({ queryKey: ["filter-options"], queryFn: api.filterOptions, staleTime: 300_000 });
+  const options = useQuery({
+    queryKey: ["filter-options"],
+    queryFn: api.filterOptions,
+    staleTime: 300_000,
+    enabled: loadOptions,
+  });
   const o = options.data;
   return (
     <form className="filters" aria-label="Dashboard filters" onSubmit={(e) => e.preventDefault()}>

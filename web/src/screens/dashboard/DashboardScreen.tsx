@@ -54,23 +54,33 @@ export function DashboardScreen() {
     queryFn: () => api.kpis({ ...period!, ...filters }),
     enabled: period !== undefined,
   });
+  // The headline figures first: the embedded database answers one query at a time, so the cards
+  // further down ask only once the aging and the KPIs are on screen.
+  const headlineShown = aging.isFetched && (kpis.isFetched || !kpis.isEnabled);
   const trend = useQuery({
     queryKey: ["kpi-trend", filters],
     queryFn: () => api.kpiTrend({ months: 12, ...filters }),
+    enabled: headlineShown,
   });
   const migration = useQuery({
     queryKey: ["roll-rates", filters],
     queryFn: () => api.rollRates({ months: 6, ...filters }),
+    enabled: headlineShown,
   });
-  const segments = useQuery({ queryKey: ["segments", filters], queryFn: () => api.segments(filters) });
+  const segments = useQuery({
+    queryKey: ["segments", filters],
+    queryFn: () => api.segments(filters),
+    enabled: headlineShown,
+  });
   const topOverdue = useQuery({
     queryKey: ["top-overdue", currency, filters],
     queryFn: () => api.topOverdue({ currency, limit: 10, ...filters }),
-    enabled: currency !== "",
+    enabled: headlineShown && currency !== "",
   });
   const cash = useQuery({
     queryKey: ["cash-forecast", filters],
     queryFn: () => api.cashForecast({ weeks: 8, ...filters }),
+    enabled: headlineShown,
   });
 
   if (aging.error) return <ErrorPanel error={aging.error} retry={() => void aging.refetch()} />;
@@ -93,6 +103,7 @@ export function DashboardScreen() {
         }
       />
       <DashboardFilters
+        loadOptions={headlineShown}
         selection={{ ...filters, currency, periodDays }}
         currencies={currencies.length > 0 ? currencies : [currency]}
         onChange={update}

@@ -128,7 +128,7 @@ export default function PoliciesScreen() {
                   className={w === workflow ? "tab active" : "tab"}
                   onClick={() => setWorkflowIndex(i)}
                 >
-                  {w.name ?? w.key}
+                  {w.key}
                 </button>
               ))}
             </div>
