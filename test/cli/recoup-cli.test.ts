@@ -1,50 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { createServerDatabase, isServerReachable } from "../support/databases.js";
+import { describe, expect, it } from "vitest";
+import { cliTargets, recoup } from "../support/cli.js";
 import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/** Runs the CLI from source as a child process; resolves with exit code and output, never rejects. */
-async function recoup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, RECOUP_NOW: "2026-04-15T09:00:00Z", DATABASE_URL: "" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const dataDirs: string[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  for (const drop of drops) await drop();
-});
-
-async function targets(): Promise<{ kind: string; db: string }[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), "recoup-cli-"));
-  dataDirs.push(dir);
-  const list = [{ kind: "pglite", db: path.join(dir, "db") }];
-  if (await isServerReachable()) {
-    const created = await createServerDatabase();
-    drops.push(created.drop);
-    list.push({ kind: "postgres", db: created.url });
-  }
-  return list;
-}
-
 describe("recoup CLI", async () => {
-  for (const { kind, db } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-cli-")) {
     it(`imports, ages and reports KPIs with the contract's JSON shapes [${kind}]`, async () => {
       const folder = ledgerFolder(SMALL_LEDGER);
       const imported = await recoup(["--db", db, "--json", "import", folder]);
@@ -131,7 +91,7 @@ describe("recoup CLI", async () => {
     });
   });
 
-  for (const { kind, db } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-cli-")) {
     it(`keeps the policy as code, segments customers and shows one [${kind}]`, async () => {
       expect((await recoup(["--db", db, "import", ledgerFolder(SMALL_LEDGER)])).code).toBe(0);
       const exported = await recoup(["--db", db, "policy", "export"]);
