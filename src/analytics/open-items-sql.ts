@@ -64,7 +64,7 @@ export function bucketIndexSql(bounds: readonly number[], basis: "due" | "issue"
  * amount as of D is zero add nothing, as in OPEN_ITEMS_AS_OF. Current AR: the same over invoices
  * with due_date ≥ D.
  *
- * Parameters: $1 organisation, $2 the dates (date[]). `customerCondition` narrows on
+ * Parameters: $1 organisation, $2 the dates (date[], in increasing order). `customerCondition` narrows on
  * `i.customer_id` (see customer-filter.ts). Columns: as_of (text), currency, ar, current_ar.
  */
 export function arAtDatesSql(customerCondition = ""): string {
@@ -79,7 +79,8 @@ export function arAtDatesSql(customerCondition = ""): string {
     FROM allocations a
     JOIN invoices i ON i.id = a.invoice_id
     JOIN d ON i.issue_date <= d.as_of AND a.date > d.as_of
-    WHERE a.organisation_id = $1 ${customerCondition}
+    -- only allocations after the earliest date can count (allocations_dated); $2 is sorted
+    WHERE a.organisation_id = $1 AND a.date > ($2::date[])[1] ${customerCondition}
   )
   SELECT as_of::text AS as_of, currency, sum(amount) AS ar,
     coalesce(sum(amount) FILTER (WHERE due_date >= as_of), 0) AS current_ar

@@ -3,15 +3,14 @@
  * today's cycle run) driven by Debian's Chromium through playwright-core. Each main screen is
  * saved to test-results/screenshots/; the first-load times go to test-results/web-timings.json.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recoup } from "../support/cli.js";
 
-const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const CHROMIUM = process.env.RECOUP_CHROMIUM ?? "/usr/bin/chromium";
 const TODAY = "2026-05-14";
@@ -30,13 +29,11 @@ if (!built || !haveChromium) {
   );
 }
 
-async function recoup(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ["bin/recoup.js", ...args], {
-    cwd: repoRoot,
-    env,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
+/** The CLI's stdout on the e2e's clock; a failure fails the suite with the CLI's message. */
+async function cli(args: string[]): Promise<string> {
+  const run = await recoup(args, { RECOUP_NOW: NOW });
+  if (run.code !== 0) throw new Error(`recoup ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
 }
 
 interface CliKpis {
@@ -71,11 +68,11 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "recoup-e2e-"));
     const db = path.join(dataDir, "db");
-    await recoup(["--db", db, "demo"]);
-    await recoup(["--db", db, "cycle", "--as-of", TODAY]);
-    const kpis = JSON.parse(await recoup(["--db", db, "--json", "kpis", "--from", KPI_FROM, "--to", TODAY]));
+    await cli(["--db", db, "demo"]);
+    await cli(["--db", db, "cycle", "--as-of", TODAY]);
+    const kpis = JSON.parse(await cli(["--db", db, "--json", "kpis", "--from", KPI_FROM, "--to", TODAY]));
     cliKpis = "byCurrency" in kpis ? kpis.byCurrency : [kpis];
-    cliAging = JSON.parse(await recoup(["--db", db, "--json", "aging", "--as-of", TODAY]));
+    cliAging = JSON.parse(await cli(["--db", db, "--json", "aging", "--as-of", TODAY]));
 
     server = spawn(process.execPath, ["bin/recoup.js", "--db", db, "serve", "--port", "0"], {
       cwd: repoRoot,

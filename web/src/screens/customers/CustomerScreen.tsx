@@ -9,6 +9,7 @@ import { ApiError } from "../../api/client";
 import { api } from "../../api/endpoints";
 import type { CustomerDetail, CustomerProfile } from "../../api/types";
 import { bucketColour } from "../../components/Chart";
+import { InvoiceTable } from "../../components/InvoiceTable";
 import { Badge, Card, Empty, ErrorPanel, Loading, PageHeader, RatingBadge, Tile } from "../../components/ui";
 import { formatDate, formatMoney, formatNumber, formatPercent, humanize, segmentLabel } from "../../format";
 import { bucketLabel } from "../dashboard/bucket-links";
@@ -68,43 +69,7 @@ export default function CustomerScreen({ customerRef }: { customerRef: string })
           {invoices.data && invoices.data.items.length === 0 ? <Empty>Nothing open.</Empty> : null}
           {invoices.data && invoices.data.items.length > 0 ? (
             <div className="table-scroll">
-              <table className="table compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Invoice</th>
-                    <th scope="col">Issued</th>
-                    <th scope="col">Due</th>
-                    <th scope="col" className="num">
-                      Amount
-                    </th>
-                    <th scope="col" className="num">
-                      Open
-                    </th>
-                    <th scope="col" className="num">
-                      Days past due
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {invoices.data.items.map((i) => (
-                    <tr key={i.invoiceRef}>
-                      <td>
-                        {i.invoiceRef}
-                        {i.poNumber ? <span className="muted small"> · PO {i.poNumber}</span> : null}
-                      </td>
-                      <td>{formatDate(i.issueDate)}</td>
-                      <td>{formatDate(i.dueDate)}</td>
-                      <td className="num">{formatMoney(i.amount.amount, i.amount.currency)}</td>
-                      <td className="num strong">{formatMoney(i.open.amount, i.open.currency)}</td>
-                      <td className={`num ${i.daysPastDue !== null && i.daysPastDue > 0 ? "bad" : "muted"}`}>
-                        {i.daysPastDue !== null && i.daysPastDue > 0
-                          ? formatNumber(i.daysPastDue)
-                          : "not due"}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <InvoiceTable invoices={invoices.data.items} showCustomer={false} compact />
             </div>
           ) : null}
         </Card>

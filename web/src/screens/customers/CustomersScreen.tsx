@@ -1,8 +1,9 @@
 /** Customers with their balances, searched and filtered on the server, in cursor pages. */
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "wouter";
 import { api } from "../../api/endpoints";
+import { CurrencyFilter, OverdueOnlyFilter } from "../../components/filters";
+import { useCursorPages } from "../../components/use-cursor-pages";
 import { useSearchState } from "../../components/use-search-state";
 import { Empty, ErrorPanel, Loading, LoadMore, PageHeader } from "../../components/ui";
 import { formatMoney } from "../../format";
@@ -20,13 +21,9 @@ export default function CustomersScreen() {
     currency: search.currency,
     overdue: search.overdue === "true" ? true : undefined,
   };
-  const pages = useInfiniteQuery({
-    queryKey: ["customers", filters],
-    queryFn: ({ pageParam }) =>
-      api.customers({ ...filters, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const pages = useCursorPages(["customers", filters], (cursor) =>
+    api.customers({ ...filters, limit: 50, ...(cursor ? { cursor } : {}) }),
+  );
   const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="page" data-testid="customers">
@@ -41,23 +38,8 @@ export default function CustomersScreen() {
             placeholder="Name or ref"
           />
         </label>
-        <label className="field compact">
-          <span>Currency</span>
-          <select value={search.currency ?? ""} onChange={(e) => update({ currency: e.target.value })}>
-            <option value="">All</option>
-            <option>USD</option>
-            <option>EUR</option>
-            <option>GBP</option>
-          </select>
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={search.overdue === "true"}
-            onChange={(e) => update({ overdue: e.target.checked ? "true" : undefined })}
-          />
-          Overdue only
-        </label>
+        <CurrencyFilter value={search.currency} onChange={(currency) => update({ currency })} />
+        <OverdueOnlyFilter checked={search.overdue === "true"} onChange={(overdue) => update({ overdue })} />
       </form>
       {pages.error ? <ErrorPanel error={pages.error} /> : null}
       {pages.isPending ? <Loading /> : null}

@@ -1,5 +1,5 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../../api/endpoints";
+import { useCursorPages } from "../../components/use-cursor-pages";
 import type { TimelineEntry } from "../../api/types";
 import { Empty, ErrorPanel, Loading, LoadMore } from "../../components/ui";
 import { formatDate, formatInstant, humanize } from "../../format";
@@ -31,13 +31,9 @@ function detailOf(entry: TimelineEntry): string | null {
 
 /** The customer's timeline (GET /customers/{ref}/timeline): events and ledger documents, newest first. */
 export function Timeline({ customerRef }: { customerRef: string }) {
-  const pages = useInfiniteQuery({
-    queryKey: ["timeline", customerRef],
-    queryFn: ({ pageParam }) =>
-      api.timeline(customerRef, { limit: 30, ...(pageParam ? { before: pageParam } : {}) }),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const pages = useCursorPages(["timeline", customerRef], (before) =>
+    api.timeline(customerRef, { limit: 30, ...(before ? { before } : {}) }),
+  );
   if (pages.error) return <ErrorPanel error={pages.error} />;
   if (!pages.data) return <Loading />;
   const entries = pages.data.pages.flatMap((p) => p.entries);

@@ -1,10 +1,11 @@
 /** Invoices filtered on the server (status, currency, due range, customer), in cursor pages; the aging chart links here. */
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { Link } from "wouter";
 import { api } from "../../api/endpoints";
+import { InvoiceTable } from "../../components/InvoiceTable";
+import { CurrencyFilter, OverdueOnlyFilter } from "../../components/filters";
+import { useCursorPages } from "../../components/use-cursor-pages";
 import { useSearchState } from "../../components/use-search-state";
-import { Badge, Empty, ErrorPanel, Loading, LoadMore, PageHeader } from "../../components/ui";
-import { formatDate, formatMoney, formatNumber } from "../../format";
+import { Empty, ErrorPanel, Loading, LoadMore, PageHeader } from "../../components/ui";
+import { formatDate } from "../../format";
 
 export default function InvoicesScreen() {
   const [search, update] = useSearchState();
@@ -16,13 +17,9 @@ export default function InvoicesScreen() {
     dueAfter: search.dueAfter,
     dueBefore: search.dueBefore,
   };
-  const pages = useInfiniteQuery({
-    queryKey: ["invoices", query],
-    queryFn: ({ pageParam }) =>
-      api.invoices({ ...query, limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const pages = useCursorPages(["invoices", query], (cursor) =>
+    api.invoices({ ...query, limit: 100, ...(cursor ? { cursor } : {}) }),
+  );
   const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
   const range =
     search.dueAfter || search.dueBefore
@@ -40,15 +37,7 @@ export default function InvoicesScreen() {
             <option value="all">All</option>
           </select>
         </label>
-        <label className="field compact">
-          <span>Currency</span>
-          <select value={search.currency ?? ""} onChange={(e) => update({ currency: e.target.value })}>
-            <option value="">All</option>
-            <option>USD</option>
-            <option>EUR</option>
-            <option>GBP</option>
-          </select>
-        </label>
+        <CurrencyFilter value={search.currency} onChange={(currency) => update({ currency })} />
         <label className="field compact">
           <span>Customer ref</span>
           <input
@@ -57,14 +46,7 @@ export default function InvoicesScreen() {
             placeholder="e.g. C-0042"
           />
         </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={search.overdue === "true"}
-            onChange={(e) => update({ overdue: e.target.checked ? "true" : undefined })}
-          />
-          Overdue only
-        </label>
+        <OverdueOnlyFilter checked={search.overdue === "true"} onChange={(overdue) => update({ overdue })} />
         {range ? (
           <button
             type="button"
@@ -80,51 +62,7 @@ export default function InvoicesScreen() {
       {pages.data && rows.length === 0 ? <Empty>No invoice matches.</Empty> : null}
       {rows.length > 0 ? (
         <div className="card table-scroll">
-          <table className="table" data-testid="invoice-table">
-            <thead>
-              <tr>
-                <th scope="col">Invoice</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Due</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col" className="num">
-                  Open
-                </th>
-                <th scope="col" className="num">
-                  Days past due
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((i) => (
-                <tr key={i.invoiceRef}>
-                  <td>
-                    {i.invoiceRef}
-                    {i.poNumber ? <div className="muted small">PO {i.poNumber}</div> : null}
-                  </td>
-                  <td>
-                    <Link href={`/customers/${encodeURIComponent(i.customerRef)}`}>{i.customerRef}</Link>
-                  </td>
-                  <td>{formatDate(i.issueDate)}</td>
-                  <td>{formatDate(i.dueDate)}</td>
-                  <td className="num">{formatMoney(i.amount.amount, i.amount.currency)}</td>
-                  <td className="num strong">{formatMoney(i.open.amount, i.open.currency)}</td>
-                  <td className="num">
-                    {i.daysPastDue === null ? (
-                      <Badge tone="good">Settled</Badge>
-                    ) : i.daysPastDue > 0 ? (
-                      <span className="bad">{formatNumber(i.daysPastDue)}</span>
-                    ) : (
-                      <span className="muted">not due</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <InvoiceTable invoices={rows} showCustomer testId="invoice-table" />
           {pages.hasNextPage ? (
             <LoadMore onClick={() => void pages.fetchNextPage()} busy={pages.isFetchingNextPage} />
           ) : null}

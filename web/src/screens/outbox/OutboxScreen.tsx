@@ -1,9 +1,9 @@
 /** Every message Recoup produced, newest first, with its rendered content (GET /outbox). */
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 import { api } from "../../api/endpoints";
 import type { OutboxMessage } from "../../api/types";
+import { useCursorPages } from "../../components/use-cursor-pages";
 import { useSearchState } from "../../components/use-search-state";
 import { Badge, Empty, ErrorPanel, Loading, LoadMore, PageHeader } from "../../components/ui";
 import { formatInstant, humanize } from "../../format";
@@ -17,17 +17,13 @@ const CHANNEL_TONES: Record<string, string> = {
 
 export default function OutboxScreen() {
   const [search, update] = useSearchState();
-  const pages = useInfiniteQuery({
-    queryKey: ["outbox", search.customer ?? ""],
-    queryFn: ({ pageParam }) =>
-      api.outbox({
-        limit: 50,
-        ...(search.customer ? { customer: search.customer } : {}),
-        ...(pageParam ? { cursor: pageParam } : {}),
-      }),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const pages = useCursorPages(["outbox", search.customer ?? ""], (cursor) =>
+    api.outbox({
+      limit: 50,
+      ...(search.customer ? { customer: search.customer } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
+  );
   const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
   const [openId, setOpenId] = useState<string | null>(null);
   const selected = rows.find((m) => m.id === openId) ?? rows[0];
