@@ -75,6 +75,7 @@ function Sidebar() {
               href={item.href}
               className={isActive(location, item.href) ? "nav-link active" : "nav-link"}
               aria-current={isActive(location, item.href) ? "page" : undefined}
+              title={item.label}
             >
               <NavIcon path={item.icon} />
               <span>{item.label}</span>
