@@ -11,7 +11,7 @@ import { databaseTarget, reportFailure, UserError, type GlobalOptions } from "..
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("serve the HTTP API (and, as it lands, the web app)")
+    .description("serve the web app (at /) and the HTTP API (at /api/v1)")
     .option("--port <n>", "port (default PORT or 3000)")
     .option("--host <host>", "interface to listen on (default HOST or 127.0.0.1)")
     .option("--demo", "load the demo portfolio first when the ledger is empty")
@@ -55,6 +55,7 @@ export function registerServe(program: Command): void {
           const worker = options.worker ? await startWorker({ store, clock, dispatch: transports }) : null;
           console.log(`Recoup is running at ${server.url}  (database: ${store.handle.location})`);
           if (worker) console.log("  Scheduler: on (recoup schedule shows its runs)");
+          console.log(`  Web app: ${server.url}/`);
           console.log(
             `  API health: ${server.url}/api/v1/health   OpenAPI: ${server.url}/api/v1/openapi.json`,
           );
