@@ -41,6 +41,15 @@ export interface ReportFilters {
   owner?: string;
 }
 
+/** The report filters present in a screen's URL state. */
+export function reportFiltersOf(search: Record<string, string>): ReportFilters {
+  const filters: ReportFilters = {};
+  for (const key of ["entity", "segment", "collector", "owner"] as const) {
+    if (search[key]) filters[key] = search[key];
+  }
+  return filters;
+}
+
 export const CALL_OUTCOMES = ["reached", "left_message", "no_answer", "wrong_contact", "resolved"] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 

@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from "react";
 import { useLocation } from "wouter";
+import type { ReportFilters } from "../../api/endpoints";
 import type { AgingReport, RollRates } from "../../api/types";
 import { bucketColour, ChartCanvas } from "../../components/Chart";
 import { Card } from "../../components/ui";
@@ -14,10 +15,13 @@ export function AgingCard({
   aging,
   migration,
   currency,
+  filters,
 }: {
   aging: AgingReport;
   migration: RollRates | undefined;
   currency: string;
+  /** The dashboard's filters, carried into the invoices list. */
+  filters: ReportFilters;
 }) {
   const [, navigate] = useLocation();
   const totals = aging.totals.find((t) => t.currency === currency);
@@ -35,10 +39,10 @@ export function AgingCard({
   const openBucket = useCallback(
     (key: string) => {
       const range = invoiceFiltersForBucket(key, aging.asOf);
-      const params = new URLSearchParams({ status: "open", currency, ...range });
+      const params = new URLSearchParams({ status: "open", currency, ...filters, ...range });
       navigate(`/invoices?${params.toString()}`);
     },
-    [aging.asOf, currency, navigate],
+    [aging.asOf, currency, filters, navigate],
   );
 
   const config = useMemo(

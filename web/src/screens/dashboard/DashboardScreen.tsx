@@ -4,7 +4,7 @@
  * expected. Every figure is computed by the server (src/analytics); the filters are server-side.
  */
 import { useQuery } from "@tanstack/react-query";
-import { api, type ReportFilters } from "../../api/endpoints";
+import { api, reportFiltersOf } from "../../api/endpoints";
 import type { Kpis } from "../../api/types";
 import { useSearchState } from "../../components/use-search-state";
 import { Card, ErrorPanel, Loading, PageHeader, Tile } from "../../components/ui";
@@ -31,12 +31,7 @@ function kpisFor(
 
 export function DashboardScreen() {
   const [search, update] = useSearchState();
-  const filters: ReportFilters = {
-    ...(search.entity ? { entity: search.entity } : {}),
-    ...(search.segment ? { segment: search.segment } : {}),
-    ...(search.collector ? { collector: search.collector } : {}),
-    ...(search.owner ? { owner: search.owner } : {}),
-  };
+  const filters = reportFiltersOf(search);
   const periodDays = PERIODS.some((p) => String(p.days) === search.period) ? Number(search.period) : 90;
 
   const aging = useQuery({
@@ -156,7 +151,7 @@ export function DashboardScreen() {
       </div>
       {kpis.error ? <ErrorPanel error={kpis.error} /> : null}
       <div className="grid">
-        <AgingCard aging={aging.data} migration={migration.data} currency={currency} />
+        <AgingCard aging={aging.data} migration={migration.data} currency={currency} filters={filters} />
         <DsoTrendCard months={months} />
         <AddCeiCard months={months} />
         <RollRatesCard migration={migration.data} currency={currency} />

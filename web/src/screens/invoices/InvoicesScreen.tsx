@@ -1,11 +1,11 @@
 /** Invoices filtered on the server (status, currency, due range, customer), in cursor pages; the aging chart links here. */
-import { api } from "../../api/endpoints";
+import { api, reportFiltersOf } from "../../api/endpoints";
 import { InvoiceTable } from "../../components/InvoiceTable";
 import { CurrencyFilter, OverdueOnlyFilter } from "../../components/filters";
 import { useCursorPages } from "../../components/use-cursor-pages";
 import { useSearchState } from "../../components/use-search-state";
 import { Empty, ErrorPanel, Loading, LoadMore, PageHeader } from "../../components/ui";
-import { formatDate } from "../../format";
+import { formatDate, segmentLabel } from "../../format";
 
 export default function InvoicesScreen() {
   const [search, update] = useSearchState();
@@ -16,7 +16,9 @@ export default function InvoicesScreen() {
     overdue: search.overdue,
     dueAfter: search.dueAfter,
     dueBefore: search.dueBefore,
+    ...reportFiltersOf(search),
   };
+  const narrowed = Object.entries(reportFiltersOf(search));
   const pages = useCursorPages(["invoices", query], (cursor) =>
     api.invoices({ ...query, limit: 100, ...(cursor ? { cursor } : {}) }),
   );
@@ -47,6 +49,17 @@ export default function InvoicesScreen() {
           />
         </label>
         <OverdueOnlyFilter checked={search.overdue === "true"} onChange={(overdue) => update({ overdue })} />
+        {narrowed.map(([key, value]) => (
+          <button
+            key={key}
+            type="button"
+            className="chip active"
+            onClick={() => update({ [key]: undefined })}
+            aria-label={`Remove the filter ${key} ${value}`}
+          >
+            {key}: {key === "segment" ? segmentLabel(value) : value} ✕
+          </button>
+        ))}
         {range ? (
           <button
             type="button"
