@@ -161,6 +161,8 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     timings.dashboard = Date.now() - started;
     await page.getByTestId("dso-trend").locator("canvas").waitFor();
     await page.getByTestId("top-overdue").locator("tbody tr").first().waitFor();
+    await page.getByTestId("roll-rates").locator("tbody tr").first().waitFor();
+    await page.getByTestId("segments").locator("tbody tr").first().waitFor();
     timings.dashboardAllCards = Date.now() - started;
     await shot("dashboard");
     // Again, as a CFO opening it the next morning would: the server has served queries before.
@@ -322,6 +324,9 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.goto(`${baseUrl}/`);
     await page.getByTestId("aging-total").waitFor();
+    await page.getByTestId("dso-trend").locator("canvas").waitFor();
+    await page.getByTestId("top-overdue").locator("tbody tr").first().waitFor();
+    await page.getByTestId("roll-rates").locator("tbody tr").first().waitFor();
     await shot("dashboard-tablet");
     await page.goto(`${baseUrl}/worklist`);
     await page.getByTestId("work-panel").waitFor();

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { CashForecast } from "../../api/types";
 import { ChartCanvas, PALETTE } from "../../components/Chart";
-import { Card, Empty } from "../../components/ui";
+import { Card, Empty, Loading } from "../../components/ui";
 import { formatMajor, formatMoney, formatShortDate, toMajor } from "../../format";
 
 /** Cash expected by week from the open items' due dates; overdue shown apart (it is not scheduled). */
@@ -34,7 +34,9 @@ export function CashForecastCard({ data, currency }: { data: CashForecast | unde
   const scheduled = forecast?.weeks.reduce((sum, w) => sum + w.amount, 0) ?? 0;
   return (
     <Card title="Cash expected, next 8 weeks" testId="cash-forecast">
-      {!forecast ? (
+      {!data ? (
+        <Loading />
+      ) : !forecast ? (
         <Empty>No open items.</Empty>
       ) : (
         <>

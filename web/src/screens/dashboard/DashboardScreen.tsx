@@ -84,7 +84,9 @@ export function DashboardScreen() {
   const totals = aging.data.totals.find((t) => t.currency === currency);
   const overdue = totals ? totals.total - (totals.buckets.find((b) => b.key === "current")?.amount ?? 0) : 0;
   const k = kpisFor(kpis.data, currency);
-  const months = trend.data?.byCurrency.find((c) => c.currency === currency)?.months ?? [];
+  const months = trend.data
+    ? (trend.data.byCurrency.find((c) => c.currency === currency)?.months ?? [])
+    : undefined;
 
   return (
     <div className="page" data-testid="dashboard">

@@ -1,5 +1,5 @@
 import type { RollRates } from "../../api/types";
-import { Card, Empty } from "../../components/ui";
+import { Card, Empty, Loading } from "../../components/ui";
 import { formatMonth, formatPercent } from "../../format";
 import { bucketLabel } from "./bucket-links";
 
@@ -16,7 +16,9 @@ export function RollRatesCard({
   const pairs = transitions[0]?.rollRates.map((r) => ({ from: r.from, to: r.to })) ?? [];
   return (
     <Card title="Roll rates" testId="roll-rates">
-      {transitions.length === 0 ? (
+      {!migration ? (
+        <Loading />
+      ) : transitions.length === 0 ? (
         <Empty>Not enough month-ends yet.</Empty>
       ) : (
         <div className="table-scroll">

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { SegmentDistribution } from "../../api/types";
 import { ChartCanvas, PALETTE } from "../../components/Chart";
-import { Card, Empty } from "../../components/ui";
+import { Card, Empty, Loading } from "../../components/ui";
 import { formatMoney, formatNumber, segmentLabel, toMajor } from "../../format";
 
 const SEGMENT_COLOURS: Record<string, string> = {
@@ -43,7 +43,9 @@ export function SegmentsCard({
   );
   return (
     <Card title="Open receivables by segment" testId="segments">
-      {segments.length === 0 ? (
+      {!data ? (
+        <Loading />
+      ) : segments.length === 0 ? (
         <Empty>No open receivables.</Empty>
       ) : (
         <div className="split narrow-chart">

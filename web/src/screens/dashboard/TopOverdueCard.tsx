@@ -1,12 +1,14 @@
 import { Link } from "wouter";
 import type { OverdueAccount } from "../../api/types";
-import { Card, Empty, RatingBadge } from "../../components/ui";
+import { Card, Empty, RatingBadge, Loading } from "../../components/ui";
 import { formatMoney, formatNumber, segmentLabel } from "../../format";
 
 export function TopOverdueCard({ items }: { items: OverdueAccount[] | undefined }) {
   return (
     <Card title="Top overdue accounts" className="span-2" testId="top-overdue">
-      {!items || items.length === 0 ? (
+      {!items ? (
+        <Loading />
+      ) : items.length === 0 ? (
         <Empty>Nothing is overdue.</Empty>
       ) : (
         <div className="table-scroll">

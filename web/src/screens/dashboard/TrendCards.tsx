@@ -1,13 +1,14 @@
 import { useMemo } from "react";
 import type { KpiTrend } from "../../api/types";
 import { ChartCanvas, PALETTE } from "../../components/Chart";
-import { Card } from "../../components/ui";
+import { Card, Loading } from "../../components/ui";
 import { formatMonth, formatNumber } from "../../format";
 
 type Month = KpiTrend["byCurrency"][number]["months"][number];
 
 /** DSO (simple and countback) against best-possible DSO, month by month. */
-export function DsoTrendCard({ months }: { months: Month[] }) {
+export function DsoTrendCard({ months: loaded }: { months: Month[] | undefined }) {
+  const months = useMemo(() => loaded ?? [], [loaded]);
   const config = useMemo(
     () => ({
       type: "line" as const,
@@ -51,11 +52,15 @@ export function DsoTrendCard({ months }: { months: Month[] }) {
   );
   return (
     <Card title="DSO trend" className="span-2" testId="dso-trend">
-      <ChartCanvas
-        config={config}
-        label="DSO simple, DSO countback and best-possible DSO per month"
-        height={260}
-      />
+      {loaded ? (
+        <ChartCanvas
+          config={config}
+          label="DSO simple, DSO countback and best-possible DSO per month"
+          height={260}
+        />
+      ) : (
+        <Loading />
+      )}
       <p className="chart-note">
         Each month is its own period (the current month up to today). The gap between DSO and best-possible
         DSO is the average days delinquent.
@@ -65,7 +70,8 @@ export function DsoTrendCard({ months }: { months: Month[] }) {
 }
 
 /** Average days delinquent and the collection effectiveness index, month by month. */
-export function AddCeiCard({ months }: { months: Month[] }) {
+export function AddCeiCard({ months: loaded }: { months: Month[] | undefined }) {
+  const months = useMemo(() => loaded ?? [], [loaded]);
   const config = useMemo(
     () => ({
       type: "bar" as const,
@@ -109,11 +115,15 @@ export function AddCeiCard({ months }: { months: Month[] }) {
   const last = months.at(-1);
   return (
     <Card title="Collection effectiveness" testId="cei-trend">
-      <ChartCanvas
-        config={config}
-        label="Collection effectiveness index and average days delinquent per month"
-        height={220}
-      />
+      {loaded ? (
+        <ChartCanvas
+          config={config}
+          label="Collection effectiveness index and average days delinquent per month"
+          height={220}
+        />
+      ) : (
+        <Loading />
+      )}
       <p className="chart-note">
         This month so far: CEI {formatNumber(last?.cei ?? null, 1)} %, ADD{" "}
         {formatNumber(last?.add ?? null, 1)} days.

@@ -198,6 +198,11 @@ export default function SettingsScreen() {
       </form>
       <div className="grid">
         <Card title="Public holidays">
+          {draft.schedule.holidays.length === 0 ? (
+            <p className="muted">
+              No public holiday declared: the cycle runs on every day that is not a weekend.
+            </p>
+          ) : null}
           <ul className="counts">
             {draft.schedule.holidays.map((h) => (
               <li key={h.day}>
@@ -252,7 +257,8 @@ export default function SettingsScreen() {
         <Card title="Latest scheduled runs">
           {(runs.data?.items ?? []).length === 0 ? (
             <p className="muted">
-              No scheduled run yet (the scheduler runs in `recoup worker` or `recoup serve --worker`).
+              No scheduled run yet (the scheduler runs in <code>recoup worker</code> or{" "}
+              <code>recoup serve --worker</code>).
             </p>
           ) : null}
           <ul className="counts">
