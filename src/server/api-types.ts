@@ -73,10 +73,13 @@ export type SettingsChange = z.infer<typeof SettingsChangeSchema>;
 export type ScheduledRun = z.infer<typeof ScheduledRunSchema>;
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
-/** The signed-in user (auth contract: GET/POST /api/v1/session). */
+/**
+ * The signed-in user (the auth contract of GET/POST /api/v1/session, written out here until the
+ * session route's schema is on this branch; then inferred from it like the rest).
+ */
 export type Role = "admin" | "ar_manager" | "collector" | "sales" | "auditor" | "read_only";
 export interface SessionUser {
-  id: string;
+  id: number;
   email: string;
   name: string;
   role: Role;
