@@ -130,6 +130,7 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
       const promiseSummary = await evaluatePromisesIn(db, context);
       const planSummary = await evaluatePaymentPlansIn(db, context);
       timings.resolutionMs = stopwatch.lap();
+      faultPoint("cycle.after-resolution");
       const profiles = await refreshCustomerProfilesIn(db, {
         organisationId,
         asOf,
