@@ -65,6 +65,8 @@ export interface PaymentPlanFilter {
   ids?: readonly number[];
   /** Keyset pagination: ids greater than this. */
   afterId?: number;
+  /** Newest first (the customer view); without pagination. */
+  newestFirst?: boolean;
   limit: number;
 }
 
@@ -151,7 +153,7 @@ export async function listPaymentPlans(
        AND ($3::text IS NULL OR c.customer_ref = $3)
        AND ($4::bigint[] IS NULL OR p.id = ANY ($4::bigint[]))
        AND ($5::bigint IS NULL OR p.id > $5)
-     ORDER BY p.id
+     ORDER BY CASE WHEN $7 THEN -p.id ELSE p.id END
      LIMIT $6`,
     [
       organisationId,
@@ -160,6 +162,7 @@ export async function listPaymentPlans(
       filter.ids === undefined ? null : filter.ids.map(String),
       filter.afterId ?? null,
       filter.limit,
+      filter.newestFirst ?? false,
     ],
   );
   return rows.map(toRecord);

@@ -52,6 +52,8 @@ export interface PromiseFilter {
   ids?: readonly number[];
   /** Keyset pagination: ids greater than this. */
   afterId?: number;
+  /** Newest first (the customer view); without pagination. */
+  newestFirst?: boolean;
   limit: number;
 }
 
@@ -116,7 +118,7 @@ export async function listPromises(
        AND ($7::date IS NULL OR p.evaluated_on <= $7::date)
        AND ($8::bigint[] IS NULL OR p.id = ANY ($8::bigint[]))
        AND ($9::bigint IS NULL OR p.id > $9)
-     ORDER BY p.id
+     ORDER BY CASE WHEN $11 THEN -p.id ELSE p.id END
      LIMIT $10`,
     [
       organisationId,
@@ -129,6 +131,7 @@ export async function listPromises(
       filter.ids === undefined ? null : filter.ids.map(String),
       filter.afterId ?? null,
       filter.limit,
+      filter.newestFirst ?? false,
     ],
   );
   return rows.map(toRecord);

@@ -7,7 +7,9 @@ export function registerCustomer(program: Command): void {
   const customer = program.command("customer").description("one customer");
   customer
     .command("show <ref>")
-    .description("balances, risk rating with its factors, segment with its reason, and their history")
+    .description(
+      "balances, risk rating with its factors, segment with its reason, their history, promises to pay and payment plans",
+    )
     .action(async (ref: string, _options: unknown, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       await withStore(global, async (store) => {
@@ -57,6 +59,50 @@ export function registerCustomer(program: Command): void {
                 `${h.segment.from ?? "-"} → ${h.segment.to}`,
                 h.factorsMoved.map((f) => `${f.key} ${f.delta > 0 ? "+" : ""}${f.delta}`).join(", ") ||
                   "policy change",
+              ]),
+            ),
+          );
+        }
+        const kept = profile.promiseKeptRate;
+        const judged = kept.kept + kept.partiallyKept + kept.broken;
+        console.log("");
+        console.log(
+          judged === 0
+            ? `no promise to pay judged from ${kept.from} to ${kept.to}`
+            : `promises kept from ${kept.from} to ${kept.to}: ${kept.kept} of ${judged} (${kept.keptRate}%), ` +
+                `${kept.partiallyKept} partly, ${kept.broken} broken`,
+        );
+        if (profile.promises.length > 0) {
+          console.log("");
+          console.log(
+            renderTable(
+              ["promise", "status", "amount", "promised", "deadline", "paid", "invoices"],
+              profile.promises.map((p) => [
+                p.id,
+                p.status,
+                money(p.amount),
+                p.promisedOn,
+                p.deadline,
+                p.paid === null ? "-" : money(p.paid),
+                p.invoices.map((i) => i.invoiceRef).join(","),
+              ]),
+            ),
+          );
+        }
+        if (profile.plans.length > 0) {
+          console.log("");
+          console.log(
+            renderTable(
+              ["plan", "status", "total", "paid", "open", "instalments", "missed", "next due"],
+              profile.plans.map((p) => [
+                p.id,
+                p.status,
+                money(p.total),
+                money(p.paid),
+                money(p.openOnInvoices),
+                String(p.instalments.length),
+                String(p.missedInstalments),
+                p.instalments.find((i) => i.status === "pending")?.dueOn ?? "-",
               ]),
             ),
           );
