@@ -4,6 +4,7 @@ import { fixedClock } from "../../src/clock.js";
 import { applyCollectionPolicy } from "../../src/collections/apply-collection-policy.js";
 import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { listOutbox } from "../../src/collections/list-outbox.js";
+import { listWorklist } from "../../src/collections/list-worklist.js";
 import { readCustomerProfile } from "../../src/collections/read-customer-profile.js";
 import { runCollectionsCycle, type CycleResult } from "../../src/collections/run-collections-cycle.js";
 import type { RecoupStore } from "../../src/db/open-recoup.js";
@@ -184,6 +185,11 @@ describeEachDatabase("promises and plans in the daily cycle", (database) => {
       points: 10,
       explanation: "1 broken promise to pay in the last 365 days",
     });
+    // the task is on the collector's worklist, ranked up by the broken promise
+    const work = await listWorklist(store.handle.pool, store.organisationId, { asOf: "2026-03-16" });
+    const item = work.find((w) => w.taskId === tasks[0]!.id)!;
+    expect(item.nextAction).toMatch(new RegExp(`^Promise ${promises.B} was not kept: call`));
+    expect(item.why.find((part) => part.key === "broken_promises")).toMatchObject({ points: 5 });
     const half = await readCustomerProfile(store.handle.pool, store.organisationId, "H");
     expect(half!.risk.factors.find((f) => f.key === "broken_commitments")!.points).toBe(5);
     expect((await verifyAuditChain(store.handle.pool, store.organisationId)).ok).toBe(true);

@@ -139,7 +139,11 @@ describeEachDatabase("payment plans", (database) => {
     ]);
     const before = await counts(store);
     const cases: [Partial<CreatePaymentPlanOptions>, ErrorCode, string][] = [
-      [{ invoiceRefs: ["A3"], amounts: ["10.00", "40.01"] }, "VALIDATION_FAILED", "2 amounts given for 3 instalments"],
+      [
+        { invoiceRefs: ["A3"], amounts: ["10.00", "40.01"] },
+        "VALIDATION_FAILED",
+        "2 amounts given for 3 instalments",
+      ],
       [
         { invoiceRefs: ["A3"], amounts: ["10.00", "39.99"], instalments: undefined },
         "VALIDATION_FAILED",
