@@ -284,3 +284,32 @@ export async function resolutionMessageContexts(
   }
   return contexts;
 }
+
+/** Where a promise's confirmation or a plan's agreement stands, as its record shows it. */
+export type ResolutionMessageLink =
+  | { status: "planned" | "sent" | "failed"; actionId: string; channel: string; messageId: string | null }
+  | { status: "skipped"; reason: "test_mode" | "do_not_contact" };
+
+/**
+ * The link from a promise or plan to its message: the queued action and, once dispatched, its
+ * outbox message; or why none was queued.
+ *
+ * @example resolutionMessageLink({ action_id: "7", action_channel: "email", action_status: "sent", message_id: "3" }, null)
+ */
+export function resolutionMessageLink(
+  action: {
+    action_id: string | null;
+    action_channel: string | null;
+    action_status: "planned" | "sent" | "failed" | null;
+    message_id: string | null;
+  },
+  skipped: "test_mode" | "do_not_contact" | null,
+): ResolutionMessageLink {
+  if (action.action_id === null) return { status: "skipped", reason: skipped! };
+  return {
+    status: action.action_status!,
+    actionId: action.action_id,
+    channel: action.action_channel!,
+    messageId: action.message_id,
+  };
+}

@@ -20,6 +20,7 @@ import {
   businessDate,
   calendarDate,
   lockCustomer,
+  collectorEmail,
   optionalText,
   parseAmount,
 } from "../promises/commitment-input.js";
@@ -56,8 +57,6 @@ export interface CreatePaymentPlanOptions {
   /** How the agreement is sent on (a transport queues it for SMTP delivery). */
   dispatch?: Omit<DispatchOptions, "store" | "clock" | "actor" | "upTo" | "actionIds">;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * Agrees a payment plan over some of a customer's invoices: a schedule of instalments that adds up
@@ -138,10 +137,7 @@ export async function createPaymentPlan(options: CreatePaymentPlanOptions): Prom
     );
   }
   const note = optionalText(options.note, "the note", 4000);
-  const collector = optionalText(options.collectorEmail, "the collector", 320);
-  if (collector !== null && !EMAIL.test(collector)) {
-    throw new RecoupError("VALIDATION_FAILED", `the collector "${collector}" is not an email address`);
-  }
+  const collector = collectorEmail(options.collectorEmail);
   const organisationId = options.store.organisationId;
   const at = options.clock.now();
 

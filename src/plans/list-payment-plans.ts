@@ -1,3 +1,4 @@
+import { resolutionMessageLink, type ResolutionMessageLink } from "../collections/resolution-messages.js";
 import type { Queryable } from "../db/queryable.js";
 import type { InstalmentStatus, PlanFrequency, PlanStatus } from "../domain/payment-plan.js";
 
@@ -49,9 +50,7 @@ export interface PaymentPlanRecord {
     reminderActionId: string | null;
   }[];
   /** The agreement letter: the outbox action and its message, or why none was sent. */
-  agreement:
-    | { status: "planned" | "sent" | "failed"; actionId: string; channel: string; messageId: string | null }
-    | { status: "skipped"; reason: "test_mode" | "do_not_contact" };
+  agreement: ResolutionMessageLink;
   /** Collector tasks the plan created (missed instalments, default, no signature). */
   taskIds: string[];
   collectorEmail: string | null;
@@ -209,15 +208,7 @@ function toRecord(row: Row): PaymentPlanRecord {
       missedOn: instalment.missedOn,
       reminderActionId: instalment.reminderActionId === null ? null : String(instalment.reminderActionId),
     })),
-    agreement:
-      row.action_id === null
-        ? { status: "skipped", reason: row.agreement_skipped! }
-        : {
-            status: row.action_status!,
-            actionId: row.action_id,
-            channel: row.action_channel!,
-            messageId: row.message_id,
-          },
+    agreement: resolutionMessageLink(row, row.agreement_skipped),
     taskIds: row.task_ids ?? [],
     collectorEmail: row.collector_email,
     note: row.note,

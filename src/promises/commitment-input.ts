@@ -75,3 +75,12 @@ export function optionalText(value: string | undefined, what: string, max: numbe
     throw new RecoupError("VALIDATION_FAILED", `${what} is longer than ${max} characters`);
   return text;
 }
+
+/** An optional collector's email address: trimmed, null when empty, VALIDATION_FAILED unless it looks like one. */
+export function collectorEmail(value: string | undefined): string | null {
+  const collector = optionalText(value, "the collector", 320);
+  if (collector !== null && !/^[^\s@]+@[^\s@]+$/.test(collector)) {
+    throw new RecoupError("VALIDATION_FAILED", `the collector "${collector}" is not an email address`);
+  }
+  return collector;
+}

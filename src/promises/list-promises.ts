@@ -1,3 +1,4 @@
+import { resolutionMessageLink, type ResolutionMessageLink } from "../collections/resolution-messages.js";
 import type { Queryable } from "../db/queryable.js";
 import { promiseDeadline, type PromiseSource, type PromiseStatus } from "../domain/promise-to-pay.js";
 
@@ -31,9 +32,7 @@ export interface PromiseRecord {
   cancelledOn: string | null;
   cancelReason: string | null;
   /** The written confirmation: the outbox action and its message, or why none was sent. */
-  confirmation:
-    | { status: "planned" | "sent" | "failed"; actionId: string; channel: string; messageId: string | null }
-    | { status: "skipped"; reason: "test_mode" | "do_not_contact" };
+  confirmation: ResolutionMessageLink;
   /** The collector task a broken or partly kept promise created. */
   taskId: string | null;
   recordedBy: string;
@@ -162,15 +161,7 @@ function toRecord(row: Row): PromiseRecord {
     evaluatedOn: row.evaluated_on,
     cancelledOn: row.cancelled_on,
     cancelReason: row.cancel_reason,
-    confirmation:
-      row.action_id === null
-        ? { status: "skipped", reason: row.confirmation_skipped! }
-        : {
-            status: row.action_status!,
-            actionId: row.action_id,
-            channel: row.action_channel!,
-            messageId: row.message_id,
-          },
+    confirmation: resolutionMessageLink(row, row.confirmation_skipped),
     taskId: row.task_id,
     recordedBy: row.recorded_by,
   };

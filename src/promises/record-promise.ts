@@ -17,7 +17,14 @@ import {
   type PromiseSource,
 } from "../domain/promise-to-pay.js";
 import { RecoupError } from "../errors.js";
-import { businessDate, calendarDate, lockCustomer, optionalText, parseAmount } from "./commitment-input.js";
+import {
+  businessDate,
+  calendarDate,
+  collectorEmail,
+  lockCustomer,
+  optionalText,
+  parseAmount,
+} from "./commitment-input.js";
 import { coverableInvoices, namedInvoices, type CoverableInvoice } from "./coverable-invoices.js";
 import { listPromises, type PromiseRecord } from "./list-promises.js";
 
@@ -50,8 +57,6 @@ export interface RecordPromiseOptions {
   dispatch?: Omit<DispatchOptions, "store" | "clock" | "actor" | "upTo" | "actionIds">;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
 /**
  * Records a customer's promise to pay and queues its written confirmation (the shipped
  * `promise-confirmation` template) in the outbox, in one transaction with its audit events; then
@@ -76,10 +81,7 @@ export async function recordPromise(options: RecordPromiseOptions): Promise<Prom
   }
   const contact = optionalText(options.contact, "the contact", 200);
   const note = optionalText(options.note, "the note", 4000);
-  const collector = optionalText(options.collectorEmail, "the collector", 320);
-  if (collector !== null && !EMAIL.test(collector)) {
-    throw new RecoupError("VALIDATION_FAILED", `the collector "${collector}" is not an email address`);
-  }
+  const collector = collectorEmail(options.collectorEmail);
   if (
     options.graceDays !== undefined &&
     (!Number.isSafeInteger(options.graceDays) || options.graceDays < 0 || options.graceDays > 60)

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { readCustomerProfile } from "../../collections/read-customer-profile.js";
 import { amountText, printJson, renderTable } from "../output.js";
+import { planTable } from "./plan.js";
+import { promiseTable } from "./promise.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
 
 export function registerCustomer(program: Command): void {
@@ -72,41 +74,8 @@ export function registerCustomer(program: Command): void {
             : `promises kept from ${kept.from} to ${kept.to}: ${kept.kept} of ${judged} (${kept.keptRate}%), ` +
                 `${kept.partiallyKept} partly, ${kept.broken} broken`,
         );
-        if (profile.promises.length > 0) {
-          console.log("");
-          console.log(
-            renderTable(
-              ["promise", "status", "amount", "promised", "deadline", "paid", "invoices"],
-              profile.promises.map((p) => [
-                p.id,
-                p.status,
-                money(p.amount),
-                p.promisedOn,
-                p.deadline,
-                p.paid === null ? "-" : money(p.paid),
-                p.invoices.map((i) => i.invoiceRef).join(","),
-              ]),
-            ),
-          );
-        }
-        if (profile.plans.length > 0) {
-          console.log("");
-          console.log(
-            renderTable(
-              ["plan", "status", "total", "paid", "open", "instalments", "missed", "next due"],
-              profile.plans.map((p) => [
-                p.id,
-                p.status,
-                money(p.total),
-                money(p.paid),
-                money(p.openOnInvoices),
-                String(p.instalments.length),
-                String(p.missedInstalments),
-                p.instalments.find((i) => i.status === "pending")?.dueOn ?? "-",
-              ]),
-            ),
-          );
-        }
+        if (profile.promises.length > 0) console.log(`\n${promiseTable(profile.promises)}`);
+        if (profile.plans.length > 0) console.log(`\n${planTable(profile.plans)}`);
       });
     });
 }

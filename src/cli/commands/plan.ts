@@ -13,13 +13,12 @@ import { readPlanAgreement } from "../../plans/read-plan-agreement.js";
 import { signPaymentPlan } from "../../plans/sign-payment-plan.js";
 import { withEnvironmentTransport } from "../../channels/environment-transport.js";
 import { refList, wholeNumber } from "../option-values.js";
-import { amountText, printJson, renderTable } from "../output.js";
+import { moneyText, printJson, renderTable } from "../output.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
 
 const actor = () => `cli:${process.env.USER ?? "unknown"}`;
 
-const money = (m: { amount: number; currency: string }) =>
-  `${amountText(m.amount, m.currency)} ${m.currency}`;
+const money = moneyText;
 
 function printPlan(plan: PaymentPlanRecord): void {
   const dates = [
@@ -234,22 +233,25 @@ export function registerPlan(program: Command): void {
           ...(options.customer !== undefined ? { customerRef: options.customer } : {}),
         });
         if (global.json) return printJson(plans);
-        console.log(
-          renderTable(
-            ["id", "customer", "status", "total", "paid", "open", "instalments", "missed", "next due"],
-            plans.map((p) => [
-              p.id,
-              p.customerRef,
-              p.status,
-              money(p.total),
-              money(p.paid),
-              money(p.openOnInvoices),
-              String(p.instalments.length),
-              String(p.missedInstalments),
-              p.instalments.find((i) => i.status === "pending")?.dueOn ?? "-",
-            ]),
-          ),
-        );
+        console.log(planTable(plans));
       });
     });
+}
+
+/** Plans as a table: the list of `recoup plans` and the customer view. */
+export function planTable(plans: readonly PaymentPlanRecord[]): string {
+  return renderTable(
+    ["plan", "customer", "status", "total", "paid", "open", "instalments", "missed", "next due"],
+    plans.map((p) => [
+      p.id,
+      p.customerRef,
+      p.status,
+      money(p.total),
+      money(p.paid),
+      money(p.openOnInvoices),
+      String(p.instalments.length),
+      String(p.missedInstalments),
+      p.instalments.find((i) => i.status === "pending")?.dueOn ?? "-",
+    ]),
+  );
 }

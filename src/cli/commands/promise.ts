@@ -12,13 +12,12 @@ import { listPromises, type PromiseRecord } from "../../promises/list-promises.j
 import { recordPromise } from "../../promises/record-promise.js";
 import { withEnvironmentTransport } from "../../channels/environment-transport.js";
 import { refList, wholeNumber } from "../option-values.js";
-import { amountText, printJson, renderTable } from "../output.js";
+import { moneyText, printJson, renderTable } from "../output.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
 
 const actor = () => `cli:${process.env.USER ?? "unknown"}`;
 
-const money = (m: { amount: number; currency: string }) =>
-  `${amountText(m.amount, m.currency)} ${m.currency}`;
+const money = moneyText;
 
 function describePromise(promise: PromiseRecord): string {
   const confirmation =
@@ -184,23 +183,26 @@ export function registerPromise(program: Command): void {
             ...(options.collector !== undefined ? { collectorEmail: options.collector } : {}),
           });
           if (global.json) return printJson(promises);
-          console.log(
-            renderTable(
-              ["id", "customer", "status", "amount", "promised", "deadline", "paid", "collector", "invoices"],
-              promises.map((p) => [
-                p.id,
-                p.customerRef,
-                p.status,
-                money(p.amount),
-                p.promisedOn,
-                p.deadline,
-                p.paid === null ? "-" : money(p.paid),
-                p.collectorEmail ?? "-",
-                p.invoices.map((i) => i.invoiceRef).join(","),
-              ]),
-            ),
-          );
+          console.log(promiseTable(promises));
         });
       },
     );
+}
+
+/** Promises as a table: the list of `recoup promises` and the customer view. */
+export function promiseTable(promises: readonly PromiseRecord[]): string {
+  return renderTable(
+    ["promise", "customer", "status", "amount", "promised", "deadline", "paid", "collector", "invoices"],
+    promises.map((p) => [
+      p.id,
+      p.customerRef,
+      p.status,
+      money(p.amount),
+      p.promisedOn,
+      p.deadline,
+      p.paid === null ? "-" : money(p.paid),
+      p.collectorEmail ?? "-",
+      p.invoices.map((i) => i.invoiceRef).join(","),
+    ]),
+  );
 }

@@ -13,10 +13,13 @@ import {
   CalendarDateSchema,
   CursorSchema,
   errorResponses,
+  IdParamSchema,
   jsonContent,
   LimitSchema,
   MoneySchema,
   RefParamSchema,
+  valueList,
+  valueListSchema,
 } from "../schemas.js";
 import type { ServerDeps } from "../server-deps.js";
 
@@ -74,14 +77,9 @@ export const PaymentPlanSchema = z
   })
   .openapi("PaymentPlan");
 
-const IdParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/) });
+const IdParam = IdParamSchema;
 
-const StatusListSchema = z
-  .string()
-  .refine((text) => text.split(",").every((s) => (PLAN_STATUSES as readonly string[]).includes(s.trim())), {
-    message: `must be statuses separated by commas: ${PLAN_STATUSES.join(", ")}`,
-  })
-  .openapi({ example: "active,defaulted" });
+const StatusListSchema = valueListSchema(PLAN_STATUSES, "active,defaulted");
 
 const DecimalSchema = z
   .string()
@@ -210,9 +208,7 @@ export function planRoutes(deps: ServerDeps): OpenAPIHono {
       const query = c.req.valid("query");
       const rows = await listPaymentPlans(db, store.organisationId, {
         limit: query.limit + 1,
-        ...(query.status !== undefined
-          ? { statuses: query.status.split(",").map((s) => s.trim()) as PlanStatus[] }
-          : {}),
+        ...(query.status !== undefined ? { statuses: valueList<PlanStatus>(query.status) } : {}),
         ...(query.customer !== undefined ? { customerRef: query.customer } : {}),
         ...(query.cursor !== undefined ? { afterId: decodeCursor(query.cursor)! } : {}),
       });

@@ -11,10 +11,13 @@ import {
   CalendarDateSchema,
   CursorSchema,
   errorResponses,
+  IdParamSchema,
   jsonContent,
   LimitSchema,
   MoneySchema,
   RefParamSchema,
+  valueList,
+  valueListSchema,
 } from "../schemas.js";
 import type { ServerDeps } from "../server-deps.js";
 
@@ -58,17 +61,9 @@ export const PromiseSchema = z
   })
   .openapi("PromiseToPay");
 
-const IdParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/) });
+const IdParam = IdParamSchema;
 
-const StatusListSchema = z
-  .string()
-  .refine(
-    (text) => text.split(",").every((s) => (PROMISE_STATUSES as readonly string[]).includes(s.trim())),
-    {
-      message: `must be statuses separated by commas: ${PROMISE_STATUSES.join(", ")}`,
-    },
-  )
-  .openapi({ example: "open,broken" });
+const StatusListSchema = valueListSchema(PROMISE_STATUSES, "open,broken");
 
 const listRoute = createRoute({
   method: "get",
@@ -182,9 +177,7 @@ export function promiseRoutes(deps: ServerDeps): OpenAPIHono {
       const query = c.req.valid("query");
       const rows = await listPromises(db, store.organisationId, {
         limit: query.limit + 1,
-        ...(query.status !== undefined
-          ? { statuses: query.status.split(",").map((s) => s.trim()) as PromiseStatus[] }
-          : {}),
+        ...(query.status !== undefined ? { statuses: valueList<PromiseStatus>(query.status) } : {}),
         ...(query.customer !== undefined ? { customerRef: query.customer } : {}),
         ...(query.collector !== undefined ? { collectorEmail: query.collector } : {}),
         ...(query.dueOn !== undefined ? { dueOn: query.dueOn } : {}),
