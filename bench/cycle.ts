@@ -18,7 +18,7 @@ import { machineInfo, sourceState } from "./machine.js";
 import { openFreshPglite, removePglite } from "./pglite.js";
 import { ensurePortfolio } from "./portfolio.js";
 import { closeServerStore, DEFAULT_SERVER_URL, openServerStore, ServerDatabases } from "./server.js";
-import { CYCLE_SECTION } from "./cycle-section.js";
+import { CYCLE_SECTION } from "./sections.js";
 import { writeSection } from "./results-file.js";
 import { log, timed } from "./stats.js";
 

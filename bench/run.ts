@@ -34,7 +34,7 @@ import {
   openServerStore,
   ServerDatabases,
 } from "./server.js";
-import { CYCLE_SECTION } from "./cycle-section.js";
+import { OWNED_SECTIONS } from "./sections.js";
 import { writeMainResults } from "./results-file.js";
 import { log, median, timed } from "./stats.js";
 
@@ -314,7 +314,7 @@ async function main(): Promise<void> {
   const mismatched = results.some((r) => r.mismatches.duckdb.length + r.mismatches.pglite.length > 0);
   if (mismatched) console.log("MISMATCH between engines: see above and bench/RESULTS.md");
   if (options.write) {
-    writeMainResults(renderResultsMarkdown(meta, results), [CYCLE_SECTION]);
+    writeMainResults(renderResultsMarkdown(meta, results), OWNED_SECTIONS);
     log("wrote bench/RESULTS.md");
   }
   if (mismatched) process.exitCode = 1;

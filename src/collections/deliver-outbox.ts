@@ -1,5 +1,6 @@
 import { appendAuditEvents } from "../audit/append-audit-events.js";
 import { EmailSendError, type EmailTransport } from "../channels/email-transport.js";
+import { SmsSendError, type SmsTransport } from "../channels/sms-transport.js";
 import type { Clock } from "../clock.js";
 import type { RecoupStore } from "../db/open-recoup.js";
 import { fromKysely } from "../db/queryable.js";
@@ -13,7 +14,10 @@ export interface DeliverOutboxOptions {
   store: RecoupStore;
   clock: Clock;
   actor: string;
-  transport: EmailTransport;
+  /** Delivers email: customer messages and notes to the sales owner. */
+  transport?: EmailTransport | null;
+  /** Delivers text messages. */
+  smsTransport?: SmsTransport | null;
   /** The From address; default the organisation's sender (collection settings). */
   from?: { name: string; address: string } | null;
   /** Attempts before a message ends as failed (default 6). */
@@ -44,17 +48,19 @@ interface QueuedMessage {
   subject: string;
   body: string;
   message_id: string;
+  channel: string;
   delivery_attempts: number;
   collector_email: string | null;
 }
 
 /**
- * Sends the queued messages of the outbox over the transport, one at a time — only on business
+ * Sends the queued messages of the outbox over their transport (email over SMTP, text messages
+ * through the SMS webhook; a channel without a transport stays queued), one at a time — only on business
  * days outside quiet hours (domain/collections-schedule.ts); otherwise it sends nothing and says
  * until when it holds them back:
  *
  * 1. claim it (`queued` → `sending`, attempts + 1) and commit;
- * 2. send it with its stable Message-ID;
+ * 2. send it with its stable Message-ID (the SMS webhook's idempotency key);
  * 3. mark it `delivered` with an audit event — or, on failure, `queued` again with a retry time,
  *    or `failed` (a permanent refusal, or the last attempt) with its action failed and a review
  *    task for the collector.
@@ -62,7 +68,7 @@ interface QueuedMessage {
  * A crash after step 1 leaves the message `sending`; after `staleAfterMs` it is taken again. If the
  * crash fell between the peer's acceptance and step 3, the resend carries the same Message-ID, so
  * the receiving side sees one message id twice rather than two messages: delivery to SMTP is at
- * least once, never lost, and deduplicable. Two deliverers never send the same message at the
+ * least once, never lost, and deduplicable (SMTP and the SMS webhook alike). Two deliverers never send the same message at the
  * same time (the claim is a conditional update).
  *
  * @example await deliverOutbox({ store, clock, actor: "cycle", transport })
@@ -74,7 +80,7 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
   const from =
     options.from ??
     (settings.sender.email ? { name: settings.sender.name, address: settings.sender.email } : null);
-  if (!from) {
+  if (options.transport && !from) {
     throw new RecoupError(
       "VALIDATION_FAILED",
       "no sender address: set RECOUP_SMTP_FROM or the organisation's sender email before sending email",
@@ -88,13 +94,18 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
   const staleAfterMs = options.staleAfterMs ?? 600_000;
   const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0 };
   const now = options.clock.now();
+  // Only the channels this run can deliver: a message queued for SMS waits for an SMS transport.
+  const channels = [
+    ...(options.transport ? ["email", "notify_owner"] : []),
+    ...(options.smsTransport ? ["sms"] : []),
+  ];
   const { rows: due } = await pool.query<{ id: string }>(
     `SELECT id::text AS id FROM outbox_messages
-     WHERE organisation_id = $1
+     WHERE organisation_id = $1 AND channel = ANY ($4::text[])
        AND ((delivery_status = 'queued' AND (next_delivery_at IS NULL OR next_delivery_at <= $2))
          OR (delivery_status = 'sending' AND claimed_at <= $3))
      ORDER BY id`,
-    [organisationId, now, new Date(now.getTime() - staleAfterMs)],
+    [organisationId, now, new Date(now.getTime() - staleAfterMs), channels],
   );
   for (const { id } of due) {
     const claimedAt = options.clock.now();
@@ -104,36 +115,36 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
        WHERE m.id = $1 AND c.id = m.customer_id
          AND (m.delivery_status = 'queued' OR (m.delivery_status = 'sending' AND m.claimed_at <= $3))
        RETURNING m.id::text AS id, m.action_id::text AS action_id, c.customer_ref, m.recipients, m.subject, m.body,
-         m.message_id, m.delivery_attempts, c.collector_email`,
+         m.message_id, m.channel, m.delivery_attempts, c.collector_email`,
       [id, claimedAt, new Date(claimedAt.getTime() - staleAfterMs)],
     );
     const message = rows[0];
     if (!message) continue; // another deliverer has it
     faultPoint("deliver.after-claim");
-    const { rows: files } = await pool.query<{ filename: string; content_type: string; content: Buffer }>(
-      `SELECT filename, content_type, content FROM outbox_attachments WHERE message_id = $1 ORDER BY filename`,
-      [message.id],
-    );
     let outcome: { kind: "delivered"; response: string } | { kind: "retry" | "failed"; error: string };
     try {
-      const receipt = await options.transport.send({
-        messageId: message.message_id,
-        from,
-        ...(settings.sender.email ? { replyTo: settings.sender.email } : {}),
-        to: message.recipients,
-        subject: message.subject,
-        text: message.body,
-        attachments: files.map((f) => ({
-          filename: f.filename,
-          content: f.content,
-          contentType: f.content_type,
-        })),
-        headers: { "X-Recoup-Action": message.action_id, "Auto-Submitted": "auto-generated" },
-      });
+      const receipt =
+        message.channel === "sms"
+          ? await options.smsTransport!.send({
+              id: message.message_id,
+              to: message.recipients,
+              text: message.body,
+            })
+          : await options.transport!.send({
+              messageId: message.message_id,
+              from: from!,
+              ...(settings.sender.email ? { replyTo: settings.sender.email } : {}),
+              to: message.recipients,
+              subject: message.subject,
+              text: message.body,
+              attachments: await attachmentsOf(pool, message.id),
+              headers: { "X-Recoup-Action": message.action_id, "Auto-Submitted": "auto-generated" },
+            });
       faultPoint("deliver.after-send");
       outcome = { kind: "delivered", response: receipt.response };
     } catch (error) {
-      const permanent = error instanceof EmailSendError ? error.permanent : false;
+      const permanent =
+        error instanceof EmailSendError || error instanceof SmsSendError ? error.permanent : false;
       const text = (error as Error).message;
       outcome =
         permanent || message.delivery_attempts >= maxAttempts
@@ -172,7 +183,9 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
           [
             message.action_id,
             message.collector_email,
-            `The email "${message.subject}" could not be delivered: ${outcome.error}.`,
+            message.channel === "sms"
+              ? `The text message "${message.body.slice(0, 60)}" could not be delivered: ${outcome.error}.`
+              : `The email "${message.subject}" could not be delivered: ${outcome.error}.`,
             at,
           ],
         );
@@ -200,4 +213,15 @@ export async function deliverOutbox(options: DeliverOutboxOptions): Promise<Deli
       1;
   }
   return report;
+}
+
+async function attachmentsOf(
+  pool: RecoupStore["handle"]["pool"],
+  messageId: string,
+): Promise<{ filename: string; content: Buffer; contentType: string }[]> {
+  const { rows } = await pool.query<{ filename: string; content_type: string; content: Buffer }>(
+    `SELECT filename, content_type, content FROM outbox_attachments WHERE message_id = $1 ORDER BY filename`,
+    [messageId],
+  );
+  return rows.map((f) => ({ filename: f.filename, content: f.content, contentType: f.content_type }));
 }

@@ -1,6 +1,7 @@
 import { appendAuditEvents, type AuditEventInput } from "../audit/append-audit-events.js";
 import { renderMessage, type MessageContext, type MessageTemplate } from "../channels/message-templates.js";
 import type { EmailTransport } from "../channels/email-transport.js";
+import type { SmsTransport } from "../channels/sms-transport.js";
 import { renderLetterPdf, type LetterInput } from "../channels/letter-pdf.js";
 import type { Clock } from "../clock.js";
 import { toMinorUnits } from "../db/minor-units.js";
@@ -9,6 +10,7 @@ import { fromKysely, type Queryable } from "../db/queryable.js";
 import { addDays, daysBetween } from "../domain/calendar-date.js";
 import type { Channel } from "../domain/collection-policy.js";
 import { formatMinorUnits } from "../domain/money.js";
+import { toE164 } from "../domain/phone-number.js";
 import { faultPoint } from "../fault-points.js";
 import { loadCollectionSettings, type CollectionSettings } from "./collection-settings.js";
 import { templatesInForce } from "./message-template-store.js";
@@ -33,6 +35,8 @@ export interface DispatchOptions {
    * one, messages stay in the outbox as the record of what would have been sent.
    */
   transport?: EmailTransport | null;
+  /** Delivers text messages (the provider webhook); without one, they stay in the outbox. */
+  smsTransport?: SmsTransport | null;
   /** The From of delivered email (RECOUP_SMTP_FROM); default the organisation's sender. */
   emailFrom?: { name: string; address: string } | null;
 }
@@ -175,8 +179,13 @@ async function dispatchBatch(
         continue;
       }
       const recipients = recipientsFor(action, people);
-      if (recipients.length === 0)
-        throw new DispatchError(`no recipient for a ${action.channel} to ${action.customer_ref}`);
+      if (recipients.length === 0) {
+        throw new DispatchError(
+          action.channel === "sms" && people.some((c) => c.phone)
+            ? `no phone number of ${action.customer_ref} is in international form (+country code …) for a text message`
+            : `no recipient for a ${action.channel} to ${action.customer_ref}`,
+        );
+      }
       const language = people[0]?.language ?? action.language ?? null;
       const context = {
         ...messageContext(action, items, people[0] ?? null, settings),
@@ -198,7 +207,9 @@ async function dispatchBatch(
   }
 
   if (messages.length > 0) {
-    const delivers = (channel: Channel) => options.transport != null && EMAILED_CHANNELS.has(channel);
+    const transportFor = (channel: Channel) =>
+      channel === "sms" ? options.smsTransport : EMAILED_CHANNELS.has(channel) ? options.transport : null;
+    const delivers = (channel: Channel) => transportFor(channel) != null;
     const { rows: stored } = await db.query<{ id: string; action_id: string }>(
       `INSERT INTO outbox_messages (organisation_id, customer_id, action_id, channel, recipients, subject, body, language,
          template, invoice_refs, step, delivered_by, message_id, delivery_status, created_at)
@@ -224,11 +235,7 @@ async function dispatchBatch(
         messages.map((m) => m.refs.join("\x1f")),
         messages.map((m) => m.action.step),
         messages.map((m) =>
-          m.action.channel === "letter"
-            ? "print"
-            : delivers(m.action.channel)
-              ? options.transport!.name
-              : "outbox",
+          m.action.channel === "letter" ? "print" : (transportFor(m.action.channel)?.name ?? "outbox"),
         ),
         messages.map((m) => messageIdFor(organisationId, m.action.id)),
         messages.map((m) => (delivers(m.action.channel) ? "queued" : "stored")),
@@ -471,7 +478,8 @@ function recipientsFor(action: ActionRow, contacts: readonly ContactRow[]): stri
     case "email":
       return distinct(contacts.map((c) => c.email));
     case "sms":
-      return distinct(contacts.map((c) => c.phone));
+      // Only numbers written with their country code: a guessed one could text a stranger.
+      return distinct(contacts.map((c) => (c.phone ? toE164(c.phone) : null)));
     case "notify_owner":
       return distinct([action.owner_email ?? action.collector_email]);
     case "letter":

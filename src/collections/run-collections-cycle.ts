@@ -206,12 +206,13 @@ export async function carryOutPlannedActions(
     actor: options.actor,
     upTo: options.upTo,
   });
-  if (!options.dispatch?.transport) return { dispatched };
+  if (!options.dispatch?.transport && !options.dispatch?.smsTransport) return { dispatched };
   const delivery = await deliverOutbox({
     store: options.store,
     clock: options.clock,
     actor: options.actor,
-    transport: options.dispatch.transport,
+    transport: options.dispatch.transport ?? null,
+    smsTransport: options.dispatch.smsTransport ?? null,
     from: options.dispatch.emailFrom ?? null,
   });
   return { dispatched, delivery };

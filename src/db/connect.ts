@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { PGliteThread } from "./pglite-thread.js";
 import { acquireDirectoryLock, type DirectoryLock } from "./directory-lock.js";
 import type { Database } from "./schema.js";
 
@@ -24,8 +25,8 @@ export interface DatabaseHandle {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Database>;
   readonly pool: pg.Pool;
-  /** Set for the embedded database only. */
-  readonly pglite?: PGlite;
+  /** Set for the embedded database only: PGlite in its worker thread. */
+  readonly embedded?: PGliteThread;
   /** Human-readable location, without credentials. */
   readonly location: string;
   close(): Promise<void>;
@@ -76,20 +77,31 @@ async function openEmbedded(target: string): Promise<DatabaseHandle> {
     lock = acquireDirectoryLock(dataDir);
   }
   try {
-    const pglite = new PGlite(dataDir ? path.join(dataDir, "pgdata") : undefined);
-    await pglite.waitReady;
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, allowExitOnIdle: true });
+    // In a worker thread, so that long queries never block this thread's event loop.
+    const embedded = new PGliteThread(dataDir ? path.join(dataDir, "pgdata") : undefined);
+    try {
+      await embedded.waitReady;
+    } catch (error) {
+      await embedded.close().catch(() => undefined);
+      throw error;
+    }
+    // The adapter needs only what PGliteThread offers of PGlite (waitReady, execProtocolStream).
+    const pool = new pg.Pool({
+      ...createPgConfig(embedded as unknown as PGlite),
+      max: 1,
+      allowExitOnIdle: true,
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kind: "pglite",
       db,
       pool,
-      pglite,
+      embedded,
       location: dataDir ?? "memory://",
       async close() {
         await db.destroy();
         if (!pool.ended) await pool.end();
-        await pglite.close();
+        await embedded.close();
         lock?.release();
       },
     };

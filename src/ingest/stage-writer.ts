@@ -32,12 +32,12 @@ export function openStageWriter(
   let buffer = "";
 
   if (handle.kind === "pglite") {
-    const pglite = handle.pglite!;
+    const embedded = handle.embedded!;
     const flush = async () => {
       if (buffer === "") return;
       const chunk = buffer;
       buffer = "";
-      await pglite.query(`${copySql}'/dev/blob'`, [], { blob: new Blob([chunk]) });
+      await embedded.copyFromBlob(`${copySql}'/dev/blob'`, chunk);
     };
     return {
       write(line, values) {

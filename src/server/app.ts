@@ -13,6 +13,7 @@ import { templateRoutes } from "./routes/templates.js";
 import { worklistRoutes } from "./routes/worklist.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { customerRoutes } from "./routes/customers.js";
+import { timelineRoutes } from "./routes/timeline.js";
 import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
 import { invoiceRoutes } from "./routes/invoices.js";
@@ -74,6 +75,7 @@ export function createApp({
   app.route(API_BASE, templateRoutes(deps));
   app.route(API_BASE, settingsRoutes(deps));
   app.route(API_BASE, customerRoutes(deps));
+  app.route(API_BASE, timelineRoutes(deps));
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));
   app.route(API_BASE, importRoutes(deps));

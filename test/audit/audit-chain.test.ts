@@ -3,10 +3,7 @@
  * done directly in SQL is named by sequence number and kind; concurrent appenders on the server
  * are serialised by the chain head; and `recoup audit verify` reports through exit code and stderr.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { appendAuditEvents, type AuditEventInput } from "../../src/audit/append-audit-events.js";
 import { verifyAuditChain, type AuditChainReport } from "../../src/audit/verify-audit-chain.js";
@@ -19,9 +16,8 @@ import {
   isServerReachable,
   type DatabaseUnderTest,
 } from "../support/databases.js";
+import { recoup } from "../support/cli.js";
 import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** SMALL_LEDGER with invoice I1 changed from 100.00 to 120.00: an audited adjustment. */
 const CHANGED_LEDGER = {
@@ -401,29 +397,6 @@ describeEachDatabase("audit chain", (database) => {
 // The command line, as a child process against server databases.
 // ---------------------------------------------------------------------------------------------
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "npx",
-      ["tsx", "src/cli/main.ts", ...args],
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "", RECOUP_DB: "" }, timeout: 50_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") {
-          reject(error);
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
 describe("recoup audit verify (CLI, server database)", async () => {
   const available = await isServerReachable();
   const dropped: (() => Promise<void>)[] = [];
@@ -448,7 +421,7 @@ describe("recoup audit verify (CLI, server database)", async () => {
   describe.skipIf(!available)("postgres", () => {
     it("exits 0 with ok:true in --json on an intact chain", async () => {
       const url = await serverDatabaseWithHistory();
-      const run = await runCli(["--db", url, "--json", "audit", "verify"]);
+      const run = await recoup(["--db", url, "--json", "audit", "verify"]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ ok: true, events: 4, headSeq: 4, problems: [] });
@@ -461,13 +434,13 @@ describe("recoup audit verify (CLI, server database)", async () => {
           [store.organisationId],
         );
       });
-      const run = await runCli(["--db", url, "audit", "verify"]);
+      const run = await recoup(["--db", url, "audit", "verify"]);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("");
       expect(run.stderr).toMatch(/^event 3: tampered: event 3 \(invoice\.adjusted invoice I1\)/m);
       expect(run.stderr).toMatch(/Audit chain BROKEN: 1 problem\(s\) in 4 events/);
 
-      const json = await runCli(["--db", url, "--json", "audit", "verify"]);
+      const json = await recoup(["--db", url, "--json", "audit", "verify"]);
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toMatchObject({
         ok: false,
@@ -481,7 +454,7 @@ describe("recoup audit verify (CLI, server database)", async () => {
           store.organisationId,
         ]);
       });
-      const run = await runCli(["--db", url, "audit", "verify"]);
+      const run = await recoup(["--db", url, "audit", "verify"]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^event 3: missing: event\(s\) 3–4 are missing/m);
     });

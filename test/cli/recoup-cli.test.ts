@@ -1,50 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { createServerDatabase, isServerReachable } from "../support/databases.js";
+import { describe, expect, it } from "vitest";
+import { cliTargets, recoup } from "../support/cli.js";
 import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/** Runs the CLI from source as a child process; resolves with exit code and output, never rejects. */
-async function recoup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, RECOUP_NOW: "2026-04-15T09:00:00Z", DATABASE_URL: "" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const dataDirs: string[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  for (const drop of drops) await drop();
-});
-
-async function targets(): Promise<{ kind: string; db: string }[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), "recoup-cli-"));
-  dataDirs.push(dir);
-  const list = [{ kind: "pglite", db: path.join(dir, "db") }];
-  if (await isServerReachable()) {
-    const created = await createServerDatabase();
-    drops.push(created.drop);
-    list.push({ kind: "postgres", db: created.url });
-  }
-  return list;
-}
-
 describe("recoup CLI", async () => {
-  for (const { kind, db } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-cli-")) {
     it(`imports, ages and reports KPIs with the contract's JSON shapes [${kind}]`, async () => {
       const folder = ledgerFolder(SMALL_LEDGER);
       const imported = await recoup(["--db", db, "--json", "import", folder]);
@@ -131,7 +91,7 @@ describe("recoup CLI", async () => {
     });
   });
 
-  for (const { kind, db } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-cli-")) {
     it(`keeps the policy as code, segments customers and shows one [${kind}]`, async () => {
       expect((await recoup(["--db", db, "import", ledgerFolder(SMALL_LEDGER)])).code).toBe(0);
       const exported = await recoup(["--db", db, "policy", "export"]);
@@ -187,6 +147,23 @@ describe("recoup CLI", async () => {
         (await recoup(["--db", db, "--json", "cycle", "--as-of", "2026-04-15"])).stdout,
       );
       expect(again.actions).toEqual([]);
+
+      // The customer's timeline now holds the cycle's message beside the ledger's documents.
+      const timeline = JSON.parse(
+        (await recoup(["--db", db, "--json", "customer", "timeline", "C1"])).stdout,
+      );
+      expect(timeline.entries.map((e: { action: string }) => e.action)).toEqual(
+        expect.arrayContaining(["collection.message_sent", "payment.received", "invoice.issued"]),
+      );
+      const withTimeline = JSON.parse(
+        (await recoup(["--db", db, "--json", "customer", "show", "C1"])).stdout,
+      );
+      expect(withTimeline.timeline.map((e: { id: string }) => e.id)).toEqual(
+        timeline.entries.slice(0, 20).map((e: { id: string }) => e.id),
+      );
+      const firstPage = await recoup(["--db", db, "customer", "timeline", "C1", "--limit", "1"]);
+      expect(firstPage.stdout).toMatch(/older entries: recoup customer timeline C1 --before \S+/);
+      expect((await recoup(["--db", db, "customer", "timeline", "C1", "--limit", "0"])).code).toBe(1);
     }, 240_000);
   }
 

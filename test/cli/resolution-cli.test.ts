@@ -1,54 +1,19 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { createServerDatabase, isServerReachable } from "../support/databases.js";
+import { cliTargets, recoup } from "../support/cli.js";
 import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/** The real CLI from source, with "today" fixed at 2026-04-15; never rejects. */
-async function recoup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, RECOUP_NOW: "2026-04-15T09:00:00Z", DATABASE_URL: "", RECOUP_SMTP_URL: "" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const dirs: string[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  for (const drop of drops) await drop();
-});
-
-async function targets(): Promise<{ kind: string; db: string; dir: string }[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), "recoup-resolution-cli-"));
-  dirs.push(dir);
-  const list = [{ kind: "pglite", db: path.join(dir, "db"), dir }];
-  if (await isServerReachable()) {
-    const created = await createServerDatabase();
-    drops.push(created.drop);
-    list.push({ kind: "postgres", db: created.url, dir });
-  }
-  return list;
-}
+const pdfDir = mkdtempSync(path.join(tmpdir(), "recoup-resolution-cli-"));
+afterAll(() => rmSync(pdfDir, { recursive: true, force: true }));
 
 describe("recoup promise and plan commands", async () => {
-  for (const { kind, db, dir } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-resolution-cli-")) {
     it(`records, judges and shows promises and plans with their JSON [${kind}]`, async () => {
       expect((await recoup(["--db", db, "import", ledgerFolder(SMALL_LEDGER)])).code).toBe(0);
       const cli = async (...args: string[]) => {
-        const result = await recoup(["--db", db, "--json", ...args]);
+        const result = await recoup(["--db", db, "--json", ...args], { RECOUP_SMTP_URL: "" });
         expect(result, args.join(" ")).toMatchObject({ code: 0 });
         return JSON.parse(result.stdout);
       };
@@ -123,7 +88,7 @@ describe("recoup promise and plan commands", async () => {
         status: "active",
         signedOn: "2026-04-16",
       });
-      const pdfFile = path.join(dir, `agreement-${kind}.pdf`);
+      const pdfFile = path.join(pdfDir, `agreement-${kind}.pdf`);
       expect(await cli("plan", "show", plan.id, "--agreement", pdfFile)).toMatchObject({
         id: plan.id,
         status: "active",

@@ -1,60 +1,9 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { createServerDatabase, isServerReachable } from "../support/databases.js";
+import { describe, expect, it } from "vitest";
+import { cliTargets, recoup } from "../support/cli.js";
 import { ledgerFolder, SMALL_LEDGER } from "../support/ledger-folder.js";
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/** The CLI from source in a child process, at a given instant; never rejects. */
-function recoup(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, RECOUP_NOW: "2026-04-15T09:00:00Z", DATABASE_URL: "", ...env },
-      },
-      (error, stdout, stderr) => {
-        const failure = error as (Error & { code?: number; signal?: string }) | null;
-        resolve({
-          code: failure ? (failure.code ?? null) : 0,
-          signal: failure?.signal ?? null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
-
-const dataDirs: string[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  for (const drop of drops) await drop();
-});
-
-async function targets(): Promise<{ kind: string; db: string }[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), "recoup-worker-cli-"));
-  dataDirs.push(dir);
-  const list = [{ kind: "pglite", db: path.join(dir, "db") }];
-  if (await isServerReachable()) {
-    const created = await createServerDatabase();
-    drops.push(created.drop);
-    list.push({ kind: "postgres", db: created.url });
-  }
-  return list;
-}
-
 describe("recoup settings, holiday, worker and schedule", async () => {
-  for (const { kind, db } of await targets()) {
+  for (const { kind, db } of await cliTargets("recoup-worker-cli-")) {
     it(`sets the schedule, and a worker killed after claiming the day is taken over later [${kind}]`, async () => {
       expect((await recoup(["--db", db, "import", ledgerFolder(SMALL_LEDGER)])).code).toBe(0);
       const set = await recoup([

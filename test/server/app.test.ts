@@ -42,6 +42,7 @@ describeEachDatabase("HTTP API basics", (database) => {
         "/api/v1/customers",
         "/api/v1/customers/{ref}",
         "/api/v1/customers/{ref}/profile",
+        "/api/v1/customers/{ref}/timeline",
         "/api/v1/customers/profiles/refresh",
         "/api/v1/cycle/runs",
         "/api/v1/outbox",

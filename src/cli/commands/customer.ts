@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { listCustomerTimeline, type TimelineEntry } from "../../collections/list-customer-timeline.js";
 import { readCustomerProfile } from "../../collections/read-customer-profile.js";
 import { amountText, printJson, renderTable } from "../output.js";
 import { planTable } from "./plan.js";
@@ -10,10 +11,12 @@ export function registerCustomer(program: Command): void {
   customer
     .command("show <ref>")
     .description(
-      "balances, risk rating with its factors, segment with its reason, their history, promises to pay and payment plans",
+      "balances, risk rating with its factors, segment with its reason, their history, promises to pay, payment plans and the latest of the timeline",
     )
-    .action(async (ref: string, _options: unknown, command: Command) => {
+    .option("--timeline <n>", "how many of the latest timeline entries to show", "20")
+    .action(async (ref: string, options: { timeline: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
+      const timelineLimit = positiveCount(options.timeline, "--timeline");
       await withStore(global, async (store) => {
         const profile = await readCustomerProfile(store.handle.pool, store.organisationId, ref);
         if (profile === null) {
@@ -21,7 +24,13 @@ export function registerCustomer(program: Command): void {
             `customer "${ref}" has no profile yet: run \`recoup segment\` (or the daily cycle) first`,
           );
         }
-        if (global.json) return printJson(profile);
+        const timeline = await listCustomerTimeline(store.handle.pool, {
+          organisationId: store.organisationId,
+          customerRef: ref,
+          timeZone: store.timeZone,
+          limit: timelineLimit,
+        });
+        if (global.json) return printJson({ ...profile, timeline: timeline.entries });
         const money = (m: { amount: number; currency: string }) =>
           `${amountText(m.amount, m.currency)} ${m.currency}`;
         const b = profile.behaviour;
@@ -76,6 +85,49 @@ export function registerCustomer(program: Command): void {
         );
         if (profile.promises.length > 0) console.log(`\n${promiseTable(profile.promises)}`);
         if (profile.plans.length > 0) console.log(`\n${planTable(profile.plans)}`);
+        printTimeline(timeline.entries);
       });
     });
+
+  customer
+    .command("timeline <ref>")
+    .description(
+      "everything that happened with the customer, newest first: messages, calls, tasks, changes, documents",
+    )
+    .option("--limit <n>", "entries per page", "50")
+    .option("--before <cursor>", "the cursor a previous page printed: older entries")
+    .action(async (ref: string, options: { limit: string; before?: string }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const limit = positiveCount(options.limit, "--limit");
+      await withStore(global, async (store) => {
+        const page = await listCustomerTimeline(store.handle.pool, {
+          organisationId: store.organisationId,
+          customerRef: ref,
+          timeZone: store.timeZone,
+          limit,
+          ...(options.before ? { before: options.before } : {}),
+        });
+        if (global.json) return printJson(page);
+        printTimeline(page.entries);
+        if (page.nextCursor)
+          console.log(`\nolder entries: recoup customer timeline ${ref} --before ${page.nextCursor}`);
+      });
+    });
+}
+
+function positiveCount(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1000)
+    throw new UserError(`${option}: "${text}" is not a number from 1 to 1000`);
+  return Number(text);
+}
+
+function printTimeline(entries: readonly TimelineEntry[]): void {
+  if (entries.length === 0) return;
+  console.log("");
+  console.log(
+    renderTable(
+      ["date", "by", "what"],
+      entries.map((e) => [e.date, e.actor, e.summary]),
+    ),
+  );
 }

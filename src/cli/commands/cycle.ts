@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
+import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { listOutbox } from "../../collections/list-outbox.js";
 import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
 import { todayIn } from "../../domain/calendar-date.js";
@@ -15,9 +15,9 @@ export function registerCycle(program: Command): void {
     .action(async (options: { asOf?: string; dryRun?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       await withStore(global, async (store, clock) => {
-        // With RECOUP_SMTP_URL set, email is delivered; otherwise it stays in the outbox.
-        const smtp = smtpConfigFromEnvironment();
-        const transport = smtp ? createSmtpTransport({ url: smtp.url }) : null;
+        // With RECOUP_SMTP_URL (RECOUP_SMS_WEBHOOK_URL) set, email (text messages) is delivered;
+        // otherwise it stays in the outbox.
+        const transports = transportsFromEnvironment(process.env, !options.dryRun);
         let result;
         try {
           result = await runCollectionsCycle({
@@ -26,10 +26,10 @@ export function registerCycle(program: Command): void {
             actor: `cli:${process.env.USER ?? "unknown"}`,
             asOf: options.asOf ?? todayIn(clock.now(), store.timeZone),
             dryRun: options.dryRun ?? false,
-            dispatch: { transport, emailFrom: smtp?.from ?? null },
+            dispatch: transports,
           });
         } finally {
-          await transport?.close();
+          await transports.close();
         }
         if (global.json) return printJson(result);
         console.log(
@@ -37,7 +37,7 @@ export function registerCycle(program: Command): void {
             `${result.actions.length} actions, ${result.skipped.length} skips` +
             (result.dispatchedEarlier > 0 ? `, ${result.dispatchedEarlier} earlier actions dispatched` : "") +
             (result.delivery
-              ? `; email delivered ${result.delivery.delivered}, retrying ${result.delivery.retrying}, failed ${result.delivery.failed}`
+              ? `; delivered ${result.delivery.delivered}, retrying ${result.delivery.retrying}, failed ${result.delivery.failed}`
               : ""),
         );
         const byChannel = new Map<string, Map<string, number>>();

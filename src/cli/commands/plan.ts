@@ -11,7 +11,7 @@ import { createPaymentPlan } from "../../plans/create-payment-plan.js";
 import { listPaymentPlans, type PaymentPlanRecord } from "../../plans/list-payment-plans.js";
 import { readPlanAgreement } from "../../plans/read-plan-agreement.js";
 import { signPaymentPlan } from "../../plans/sign-payment-plan.js";
-import { withEnvironmentTransport } from "../../channels/environment-transport.js";
+import { withTransportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { refList, wholeNumber } from "../option-values.js";
 import { moneyText, printJson, renderTable } from "../output.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
@@ -109,7 +109,7 @@ export function registerPlan(program: Command): void {
           if (options.instalments === undefined && options.amounts === undefined) {
             throw new UserError("give --instalments or --amounts");
           }
-          const created = await withEnvironmentTransport((dispatch) =>
+          const created = await withTransportsFromEnvironment((dispatch) =>
             createPaymentPlan({
               store,
               clock,

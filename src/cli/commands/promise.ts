@@ -10,7 +10,7 @@ import { cancelPromise } from "../../promises/cancel-promise.js";
 import { calendarDate } from "../../promises/commitment-input.js";
 import { listPromises, type PromiseRecord } from "../../promises/list-promises.js";
 import { recordPromise } from "../../promises/record-promise.js";
-import { withEnvironmentTransport } from "../../channels/environment-transport.js";
+import { withTransportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { refList, wholeNumber } from "../option-values.js";
 import { moneyText, printJson, renderTable } from "../output.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
@@ -75,7 +75,7 @@ export function registerPromise(program: Command): void {
       ) => {
         const global = command.optsWithGlobals<GlobalOptions>();
         await withStore(global, async (store, clock) => {
-          const recorded = await withEnvironmentTransport((dispatch) =>
+          const recorded = await withTransportsFromEnvironment((dispatch) =>
             recordPromise({
               store,
               clock,

@@ -3,7 +3,7 @@ import { clockFromEnvironment } from "../../clock.js";
 import { openRecoup } from "../../db/open-recoup.js";
 import { isLedgerEmpty, loadDemoPortfolio } from "../../demo/load-demo-portfolio.js";
 import { startServer } from "../../server/serve.js";
-import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
+import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { startWorker } from "../../worker/start-worker.js";
 import { databaseTarget, reportFailure, UserError, type GlobalOptions } from "../run-command.js";
 
@@ -43,12 +43,10 @@ export function registerServe(program: Command): void {
             port: Number(portText),
             host: options.host ?? process.env.HOST ?? "127.0.0.1",
           });
-          // With RECOUP_SMTP_URL set, the worker delivers email; otherwise it stays in the outbox.
-          const smtp = options.worker ? smtpConfigFromEnvironment() : null;
-          const transport = smtp ? createSmtpTransport({ url: smtp.url }) : null;
-          const worker = options.worker
-            ? await startWorker({ store, clock, dispatch: { transport, emailFrom: smtp?.from ?? null } })
-            : null;
+          // With RECOUP_SMTP_URL (RECOUP_SMS_WEBHOOK_URL) set, the worker delivers email (text
+          // messages); otherwise they stay in the outbox.
+          const transports = transportsFromEnvironment(process.env, options.worker ?? false);
+          const worker = options.worker ? await startWorker({ store, clock, dispatch: transports }) : null;
           console.log(`Recoup is running at ${server.url}  (database: ${store.handle.location})`);
           if (worker) console.log("  Scheduler: on (recoup schedule shows its runs)");
           console.log(
@@ -57,7 +55,7 @@ export function registerServe(program: Command): void {
           const stop = async () => {
             await server.close();
             await worker?.stop();
-            await transport?.close();
+            await transports.close();
             await store.close();
             process.exit(0);
           };

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
+import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { describeCollectionSettings } from "../../collections/describe-collection-settings.js";
 import { clockFromEnvironment } from "../../clock.js";
 import { openRecoup } from "../../db/open-recoup.js";
@@ -21,10 +21,9 @@ export function registerWorker(program: Command): void {
     .option("--once", "run one tick now and exit (for an external cron), instead of staying up")
     .action(async (options: { once?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      // With RECOUP_SMTP_URL set, email is delivered; otherwise it stays in the outbox.
-      const smtp = smtpConfigFromEnvironment();
-      const transport = smtp ? createSmtpTransport({ url: smtp.url }) : null;
-      const dispatch = { transport, emailFrom: smtp?.from ?? null };
+      // With RECOUP_SMTP_URL (RECOUP_SMS_WEBHOOK_URL) set, email (text messages) is delivered;
+      // otherwise it stays in the outbox.
+      const dispatch = transportsFromEnvironment();
       if (options.once) {
         await withStore(global, async (store, clock) => {
           try {
@@ -32,7 +31,7 @@ export function registerWorker(program: Command): void {
             if (global.json) return printJson(report);
             console.log(describeTick(report));
           } finally {
-            await transport?.close();
+            await dispatch.close();
           }
         });
         return;
@@ -52,7 +51,7 @@ export function registerWorker(program: Command): void {
         console.log(`Recoup worker running (database: ${store.handle.location}); Ctrl-C stops it.`);
         const stop = async () => {
           await worker.stop();
-          await transport?.close();
+          await dispatch.close();
           await store.close();
           process.exit(0);
         };
@@ -116,7 +115,7 @@ function describeTick(report: ScheduledTickReport): string {
   const delivery = report.delivery
     ? report.delivery.heldUntil
       ? `; sending held until ${report.delivery.heldUntil}`
-      : `; email delivered ${report.delivery.delivered}, retrying ${report.delivery.retrying}, failed ${report.delivery.failed}`
+      : `; delivered ${report.delivery.delivered}, retrying ${report.delivery.retrying}, failed ${report.delivery.failed}`
     : "";
   const retried = report.dispatched > 0 ? `; ${report.dispatched} pending actions dispatched` : "";
   return `[${report.local}] ${head}${retried}${delivery}`;

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { rejectInvalidRequest } from "../http-errors.js";
-import { createSmtpTransport, smtpConfigFromEnvironment } from "../../channels/email-transport.js";
+import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { listOutbox } from "../../collections/list-outbox.js";
 import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
 import { decodeCursor, toPage } from "../pagination.js";
@@ -152,9 +152,9 @@ export function cycleRoutes(deps: ServerDeps): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: rejectInvalidRequest })
     .openapi(runCycleRoute, async (c) => {
       const body = c.req.header("content-type")?.includes("application/json") ? c.req.valid("json") : {};
-      // With RECOUP_SMTP_URL set, email is delivered; otherwise it stays in the outbox.
-      const smtp = smtpConfigFromEnvironment();
-      const transport = smtp && !body.dryRun ? createSmtpTransport({ url: smtp.url }) : null;
+      // With RECOUP_SMTP_URL (RECOUP_SMS_WEBHOOK_URL) set, email (text messages) is delivered;
+      // otherwise it stays in the outbox.
+      const transports = transportsFromEnvironment(process.env, !body.dryRun);
       try {
         const result = await runCollectionsCycle({
           store,
@@ -162,11 +162,11 @@ export function cycleRoutes(deps: ServerDeps): OpenAPIHono {
           actor: "api",
           asOf: body.asOf ?? today(deps),
           dryRun: body.dryRun ?? false,
-          dispatch: { transport, emailFrom: smtp?.from ?? null },
+          dispatch: transports,
         });
         return c.json(result, 200);
       } finally {
-        await transport?.close();
+        await transports.close();
       }
     })
     .openapi(listOutboxRoute, async (c) => {

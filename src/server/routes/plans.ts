@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { withEnvironmentTransport } from "../../channels/environment-transport.js";
+import { withTransportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { PLAN_FREQUENCIES, PLAN_STATUSES, type PlanStatus } from "../../domain/payment-plan.js";
 import { RecoupError } from "../../errors.js";
 import { cancelPaymentPlan } from "../../plans/cancel-payment-plan.js";
@@ -231,7 +231,7 @@ export function planRoutes(deps: ServerDeps): OpenAPIHono {
     })
     .openapi(createPlanRoute, async (c) => {
       const body = c.req.valid("json");
-      const created = await withEnvironmentTransport((dispatch) =>
+      const created = await withTransportsFromEnvironment((dispatch) =>
         createPaymentPlan({ store, clock, actor: "api", ...body, dispatch }),
       );
       return c.json(created, 201);

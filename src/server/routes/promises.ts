@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { withEnvironmentTransport } from "../../channels/environment-transport.js";
+import { withTransportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { PROMISE_SOURCES, PROMISE_STATUSES, type PromiseStatus } from "../../domain/promise-to-pay.js";
 import { RecoupError } from "../../errors.js";
 import { cancelPromise } from "../../promises/cancel-promise.js";
@@ -196,7 +196,7 @@ export function promiseRoutes(deps: ServerDeps): OpenAPIHono {
     })
     .openapi(recordRoute, async (c) => {
       const body = c.req.valid("json");
-      const recorded = await withEnvironmentTransport((dispatch) =>
+      const recorded = await withTransportsFromEnvironment((dispatch) =>
         recordPromise({ store, clock, actor: "api", ...body, dispatch }),
       );
       return c.json(recorded, 201);
