@@ -5,6 +5,7 @@ import { applyCollectionPolicy } from "../../src/collections/apply-collection-po
 import { updateCollectionSettings } from "../../src/collections/collection-settings.js";
 import { listOutbox } from "../../src/collections/list-outbox.js";
 import { listWorklist } from "../../src/collections/list-worklist.js";
+import { listCustomerTimeline } from "../../src/collections/list-customer-timeline.js";
 import { readCustomerProfile } from "../../src/collections/read-customer-profile.js";
 import { runCollectionsCycle, type CycleResult } from "../../src/collections/run-collections-cycle.js";
 import type { RecoupStore } from "../../src/db/open-recoup.js";
@@ -179,6 +180,19 @@ describeEachDatabase("promises and plans in the daily cycle", (database) => {
       "promise.partially_kept 1",
       "promise.recorded 3",
     ]);
+    // and on the customer's timeline
+    const timeline = await listCustomerTimeline(store.handle.pool, {
+      organisationId: store.organisationId,
+      customerRef: "B",
+      timeZone: store.timeZone,
+      limit: 50,
+    });
+    expect(timeline.entries.map((e) => e.summary)).toEqual(
+      expect.arrayContaining([
+        `Promise ${promises.B} to pay 200.00 EUR by 2026-03-10 recorded (B1)`,
+        `Promise ${promises.B} broken: 0.00 EUR of 200.00 EUR paid by 2026-03-13`,
+      ]),
+    );
     // the broken promise lowers the rating: an explainable factor of the risk score
     const broken = await readCustomerProfile(store.handle.pool, store.organisationId, "B");
     expect(broken!.risk.factors.find((f) => f.key === "broken_commitments")).toMatchObject({
