@@ -7,6 +7,7 @@
  * or an OOM kill would — the first time execution reaches that point.
  */
 export type FaultPoint =
+  | "cycle.after-resolution"
   | "cycle.after-plan"
   | "dispatch.before-commit"
   | "dispatch.after-first-batch"

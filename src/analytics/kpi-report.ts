@@ -5,6 +5,7 @@ import { RecoupError } from "../errors.js";
 import { toMinorUnits } from "../db/minor-units.js";
 import { customerFilterCondition, type CustomerFilter } from "./customer-filter.js";
 import { arAtDatesSql } from "./open-items-sql.js";
+import { promiseKeptRate, type PromiseTally } from "../domain/promise-to-pay.js";
 
 export interface KpiReportOptions {
   organisationId: number;
@@ -14,12 +15,33 @@ export interface KpiReportOptions {
   customers?: CustomerFilter;
 }
 
+/**
+ * Promises to pay judged in the period (by the day the cycle judged them), in one currency: the
+ * promise-kept rate by count and by amount, overall and per collector (the one who took them).
+ */
+export interface PromiseKpis extends PromiseTally {
+  judged: number;
+  /** kept ÷ judged × 100, 2 decimals; null when none was judged. */
+  keptRate: number | null;
+  /** Sum of the promised amounts, minor units. */
+  promised: number;
+  /** What came in towards them, each promise counted up to its amount. */
+  collected: number;
+  /** collected ÷ promised × 100, 2 decimals. */
+  amountKeptRate: number | null;
+  byCollector: ({ collector: string | null; judged: number; keptRate: number | null } & PromiseTally)[];
+}
+
+/** The KPIs of one currency, with the promise figures when promises were judged in the period. */
+export type CurrencyKpis = KpisOutput & { promises?: PromiseKpis };
+
 /** One currency gives its KPI object; several give `{ byCurrency: [...] }` (DESIGN 5.2). */
-export type KpiReport = KpisOutput | { byCurrency: KpisOutput[] };
+export type KpiReport = CurrencyKpis | { byCurrency: CurrencyKpis[] };
 
 /**
  * DSO (simple and countback), best-possible DSO, ADD and CEI for [from, to], per currency, from
- * set-based queries: AR at both ends, credit sales, and monthly sales for the countback.
+ * set-based queries: AR at both ends, credit sales, and monthly sales for the countback; and the
+ * promise-kept rate (overall and per collector) from one more, when promises were judged.
  *
  * @example await kpiReport(db, { organisationId: 1, from: "2026-01-01", to: "2026-06-30" })
  */
@@ -27,15 +49,42 @@ export async function kpiReport(db: Queryable, options: KpiReportOptions): Promi
   const from = parseCalendarDate(options.from);
   const to = parseCalendarDate(options.to);
   if (to < from) throw new RecoupError("VALIDATION_FAILED", `--to ${to} is before --from ${from}`);
-  const [results] = await kpisForPeriods(db, {
-    organisationId: options.organisationId,
-    periods: [{ from, to }],
-    ...(options.customers ? { customers: options.customers } : {}),
+  const promiseValues: unknown[] = [options.organisationId, from, to];
+  const promiseFilter = customerFilterCondition("customer_id", options.customers, promiseValues);
+  const [[kpis], promises] = await Promise.all([
+    kpisForPeriods(db, {
+      organisationId: options.organisationId,
+      periods: [{ from, to }],
+      ...(options.customers ? { customers: options.customers } : {}),
+    }),
+    db.query<{
+      currency: string;
+      collector: string | null;
+      kept: string;
+      partially_kept: string;
+      broken: string;
+      promised: string;
+      collected: string;
+    }>(
+      `SELECT currency, collector_email AS collector,
+         count(*) FILTER (WHERE status = 'kept') AS kept,
+         count(*) FILTER (WHERE status = 'partially_kept') AS partially_kept,
+         count(*) FILTER (WHERE status = 'broken') AS broken,
+         sum(amount) AS promised, sum(least(paid_amount, amount)) AS collected
+       FROM promises_to_pay
+       WHERE organisation_id = $1 AND evaluated_on BETWEEN $2::date AND $3::date ${promiseFilter}
+       GROUP BY currency, collector_email ORDER BY currency, collector_email NULLS LAST`,
+      promiseValues,
+    ),
+  ]);
+  const results = kpis!.map((currencyKpis): CurrencyKpis => {
+    const judged = promises.rows.filter((r) => r.currency.trim() === currencyKpis.currency);
+    return judged.length === 0 ? currencyKpis : { ...currencyKpis, promises: promiseKpis(judged) };
   });
-  if (results!.length === 0) {
+  if (results.length === 0) {
     throw new RecoupError("VALIDATION_FAILED", `the ledger has no invoices issued on or before ${to}`);
   }
-  return results!.length === 1 ? results![0]! : { byCurrency: results! };
+  return results.length === 1 ? results[0]! : { byCurrency: results };
 }
 
 export interface KpiTrendOptions {
@@ -184,4 +233,45 @@ async function kpisForPeriods(
       ];
     }),
   );
+}
+
+function promiseKpis(
+  rows: readonly {
+    collector: string | null;
+    kept: string;
+    partially_kept: string;
+    broken: string;
+    promised: string;
+    collected: string;
+  }[],
+): PromiseKpis {
+  const byCollector = rows.map((row) => {
+    const tally = {
+      kept: Number(row.kept),
+      partiallyKept: Number(row.partially_kept),
+      broken: Number(row.broken),
+    };
+    return {
+      collector: row.collector,
+      judged: tally.kept + tally.partiallyKept + tally.broken,
+      ...tally,
+      keptRate: promiseKeptRate(tally),
+    };
+  });
+  const tally = {
+    kept: byCollector.reduce((sum, c) => sum + c.kept, 0),
+    partiallyKept: byCollector.reduce((sum, c) => sum + c.partiallyKept, 0),
+    broken: byCollector.reduce((sum, c) => sum + c.broken, 0),
+  };
+  const promised = rows.reduce((sum, row) => sum + toMinorUnits(row.promised), 0);
+  const collected = rows.reduce((sum, row) => sum + toMinorUnits(row.collected), 0);
+  return {
+    judged: tally.kept + tally.partiallyKept + tally.broken,
+    ...tally,
+    keptRate: promiseKeptRate(tally),
+    promised,
+    collected,
+    amountKeptRate: promised === 0 ? null : Math.round((collected / promised) * 10_000) / 100,
+    byCollector,
+  };
 }

@@ -39,6 +39,11 @@ export interface LetterInput {
   }[];
   /** Printed as total rows under the invoice table (or on their own when there is no table). */
   totals?: { amount: number; currency: string }[];
+  /**
+   * A document to sign (a payment plan agreement): one signature block per party named here, after
+   * everything else, each with a line for the signature and the signatory's name and date.
+   */
+  signatures?: string[];
 }
 
 export interface LetterPdfOptions {
@@ -78,6 +83,8 @@ const LABELS: Record<
     daysPastDue: string;
     open: string;
     total: string;
+    signedFor: string;
+    signatureLine: string;
   }
 > = {
   en: {
@@ -89,6 +96,8 @@ const LABELS: Record<
     daysPastDue: "Days past due",
     open: "Open amount",
     total: "Total open",
+    signedFor: "Signed for",
+    signatureLine: "Name, date and signature",
   },
   de: {
     reference: "Kundennummer:",
@@ -99,6 +108,8 @@ const LABELS: Record<
     daysPastDue: "Tage überfällig",
     open: "Offener Betrag",
     total: "Summe offen",
+    signedFor: "Für",
+    signatureLine: "Name, Datum und Unterschrift",
   },
   fr: {
     reference: "Référence client :",
@@ -109,6 +120,8 @@ const LABELS: Record<
     daysPastDue: "Jours de retard",
     open: "Montant dû",
     total: "Total dû",
+    signedFor: "Pour",
+    signatureLine: "Nom, date et signature",
   },
 };
 
@@ -395,6 +408,30 @@ function drawTable(doc: Doc, input: LetterInput): void {
   }
 }
 
+/** One block per party: "Signed for <party>", room to sign, a rule, and what goes on it. */
+function drawSignatures(doc: Doc, input: LetterInput): void {
+  const parties = input.signatures ?? [];
+  if (parties.length === 0) return;
+  const labels = LABELS[input.language];
+  const blockHeight = 14 + 34 + 14;
+  doc.y += 4 * MM;
+  for (const party of parties) {
+    ensureRoom(doc, blockHeight);
+    const y = doc.y;
+    doc.font(BOLD).fontSize(BODY_SIZE);
+    line(doc, `${labels.signedFor} ${party}`, MARGIN_LEFT, y, CONTENT_WIDTH);
+    const ruleY = y + 14 + 30;
+    doc
+      .lineWidth(0.6)
+      .moveTo(MARGIN_LEFT, ruleY)
+      .lineTo(MARGIN_LEFT + CONTENT_WIDTH * 0.6, ruleY)
+      .stroke();
+    doc.font(REGULAR).fontSize(8);
+    line(doc, labels.signatureLine, MARGIN_LEFT, ruleY + 3, CONTENT_WIDTH * 0.6);
+    doc.y = y + blockHeight + 4 * MM;
+  }
+}
+
 function drawFooters(doc: Doc): void {
   const range = doc.bufferedPageRange();
   for (let index = range.start; index < range.start + range.count; index++) {
@@ -455,6 +492,7 @@ export async function renderLetterPdf(input: LetterInput, options: LetterPdfOpti
     drawHeader(doc, input);
     drawBody(doc, input.body);
     drawTable(doc, input);
+    drawSignatures(doc, input);
     drawFooters(doc);
   } catch (error) {
     doc.end();

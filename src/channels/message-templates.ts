@@ -56,8 +56,19 @@ export interface MessageContext {
   /** final-notice / demand-notice: the date by which payment is expected. */
   finalDate?: string;
   owner?: { email: string };
-  promise?: { amount: Money; date: string };
-  plan?: { instalments: { date: string; amount: Money }[] };
+  /** promise-confirmation: the commitment confirmed. */
+  promise?: { amount: Money; date: string; id?: string };
+  /**
+   * plan-agreement: the whole schedule; plan-reminder: the instalments coming up (across the
+   * customer's plans), `amount` being what is still due on each.
+   */
+  plan?: {
+    instalments: { date: string; amount: Money; number?: number; planId?: string }[];
+    id?: string;
+    total?: Money;
+    /** plan-agreement of a proposed plan: the date by which the signed agreement must reach us. */
+    signBy?: string;
+  };
   /** demand-notice only. */
   interest?: Money;
   /** demand-notice only. */

@@ -36,3 +36,20 @@ export function transportsFromEnvironment(
     },
   };
 }
+
+/**
+ * Runs `body` with the environment's delivery transports and closes them after: for a use case
+ * that queues one message and hands it to dispatch (a promise's confirmation, a plan's agreement).
+ *
+ * @example await withTransportsFromEnvironment((dispatch) => recordPromise({ …, dispatch }))
+ */
+export async function withTransportsFromEnvironment<T>(
+  body: (transports: DeliveryTransports) => Promise<T>,
+): Promise<T> {
+  const transports = transportsFromEnvironment();
+  try {
+    return await body(transports);
+  } finally {
+    await transports.close();
+  }
+}

@@ -16,6 +16,8 @@ import { registerTemplate } from "./commands/template.js";
 import { registerWorklist } from "./commands/worklist.js";
 import { registerSettings } from "./commands/settings.js";
 import { registerWorker } from "./commands/worker.js";
+import { registerPromise } from "./commands/promise.js";
+import { registerPlan } from "./commands/plan.js";
 import { EXIT_USER_ERROR, reportFailure } from "./run-command.js";
 
 // `recoup aging | head` closes stdout early; that is not a failure.
@@ -44,6 +46,8 @@ registerPolicy(program);
 registerSegment(program);
 registerCustomer(program);
 registerCycle(program);
+registerPromise(program);
+registerPlan(program);
 registerTemplate(program);
 registerWorklist(program);
 registerSettings(program);

@@ -30,3 +30,8 @@ export function amountText(amount: number, currency: string): string {
 export function ratioText(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined ? "n/a" : value.toFixed(digits);
 }
+
+/** Money for people: "1,234.56 USD". */
+export function moneyText(money: { amount: number; currency: string }): string {
+  return `${amountText(money.amount, money.currency)} ${money.currency}`;
+}

@@ -11,6 +11,8 @@ import { openItemsAsOfSql } from "../analytics/open-items-sql.js";
  *   their last allocation.
  * - Exposure: the open items as of D (analytics/open-items-sql.ts).
  * - Billing: invoices issued in the last 365 days.
+ * - Commitments: promises to pay judged broken or partially kept, and payment plans that went
+ *   into default, in the last 365 days (by the day they were judged).
  * Money sums and amount weights use the invoices in the customer's own currency only.
  *
  * Parameters: $1 organisation, $2 as-of date, $3 days past due that count as severely late.
@@ -59,6 +61,20 @@ billing AS (
   FROM invoices i JOIN customers c ON c.id = i.customer_id AND c.currency = i.currency
   WHERE i.organisation_id = $1 AND i.issue_date > $2::date - 365 AND i.issue_date <= $2::date
   GROUP BY i.customer_id
+),
+commitments AS (
+  SELECT customer_id,
+    count(*) FILTER (WHERE status = 'broken') AS broken,
+    count(*) FILTER (WHERE status = 'partially_kept') AS partially_kept
+  FROM promises_to_pay
+  WHERE organisation_id = $1 AND evaluated_on > $2::date - 365 AND evaluated_on <= $2::date
+  GROUP BY customer_id
+),
+plan_defaults AS (
+  SELECT customer_id, count(*) AS defaulted
+  FROM payment_plans
+  WHERE organisation_id = $1 AND defaulted_on > $2::date - 365 AND defaulted_on <= $2::date
+  GROUP BY customer_id
 )
 SELECT c.id AS customer_id, c.customer_ref, c.currency, c.credit_limit,
   coalesce(s.settled, 0) AS settled_invoices,
@@ -74,6 +90,9 @@ SELECT c.id AS customer_id, c.customer_ref, c.currency, c.credit_limit,
   round(e.overdue_weighted / nullif(e.overdue_positive, 0), 2) AS overdue_avg_days_past_due,
   e.oldest_days_past_due,
   coalesce(b.annual_billing, 0) AS annual_billing,
+  coalesce(k.broken, 0) AS broken_promises,
+  coalesce(k.partially_kept, 0) AS partially_kept_promises,
+  coalesce(d.defaulted, 0) AS defaulted_plans,
   p.risk_rating AS previous_rating, p.risk_score AS previous_score, p.risk_factors AS previous_factors,
   p.segment AS previous_segment, p.segment_since AS previous_segment_since
 FROM customers c
@@ -81,6 +100,8 @@ LEFT JOIN lateness l ON l.customer_id = c.id
 LEFT JOIN settled s ON s.customer_id = c.id
 LEFT JOIN exposure e ON e.customer_id = c.id
 LEFT JOIN billing b ON b.customer_id = c.id
+LEFT JOIN commitments k ON k.customer_id = c.id
+LEFT JOIN plan_defaults d ON d.customer_id = c.id
 LEFT JOIN customer_profiles p ON p.customer_id = c.id
 WHERE c.organisation_id = $1
 ORDER BY c.id`;
@@ -104,6 +125,9 @@ export interface CustomerBehaviourRow {
   overdue_avg_days_past_due: string | null;
   oldest_days_past_due: number | null;
   annual_billing: string | number;
+  broken_promises: string | number;
+  partially_kept_promises: string | number;
+  defaulted_plans: string | number;
   previous_rating: string | null;
   previous_score: number | null;
   previous_factors: unknown;

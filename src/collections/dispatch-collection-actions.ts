@@ -14,6 +14,7 @@ import { toE164 } from "../domain/phone-number.js";
 import { faultPoint } from "../fault-points.js";
 import { loadCollectionSettings, type CollectionSettings } from "./collection-settings.js";
 import { templatesInForce } from "./message-template-store.js";
+import { resolutionMessageContexts, type ActionPurpose } from "./resolution-messages.js";
 
 export interface DispatchOptions {
   store: RecoupStore;
@@ -21,6 +22,8 @@ export interface DispatchOptions {
   actor: string;
   /** Dispatch the planned actions of this business day and every earlier one still pending. */
   upTo: string;
+  /** Only these actions (a use case sending the message it just queued); default every one due. */
+  actionIds?: readonly (string | number)[];
   /** Message templates (default: those in force for the organisation). */
   templates?: Map<string, MessageTemplate>;
   /** Attempts before an action that keeps failing ends as `failed` (default 5). */
@@ -71,8 +74,14 @@ export async function dispatchCollectionActions(options: DispatchOptions): Promi
     `SELECT id::text AS id FROM collection_actions
      WHERE organisation_id = $1 AND status = 'planned' AND as_of <= $2::date
        AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+       AND ($4::bigint[] IS NULL OR id = ANY ($4::bigint[]))
      ORDER BY as_of, id`,
-    [organisationId, options.upTo, now],
+    [
+      organisationId,
+      options.upTo,
+      now,
+      options.actionIds === undefined ? null : options.actionIds.map(String),
+    ],
   );
   const results: DispatchedAction[] = [];
   for (let start = 0; start < rows.length; start += batchSize) {
@@ -96,6 +105,9 @@ interface ActionRow {
   template: string | null;
   invoice_ids: number[];
   attempts: number;
+  purpose: ActionPurpose;
+  promise_id: number | null;
+  plan_id: number | null;
   customer_ref: string;
   name: string;
   language: string | null;
@@ -135,7 +147,7 @@ async function dispatchBatch(
   const { organisationId, now } = options;
   const { rows: actions } = await db.query<ActionRow>(
     `SELECT a.id::text AS id, a.customer_id, a.as_of, a.workflow, a.step, a.channel, a.template, a.invoice_ids, a.attempts,
-       c.customer_ref, c.name, c.language, c.owner_email, c.collector_email
+       a.purpose, a.promise_id, a.plan_id, c.customer_ref, c.name, c.language, c.owner_email, c.collector_email
      FROM collection_actions a JOIN customers c ON c.id = a.customer_id
      WHERE a.id = ANY ($1::bigint[]) AND a.status = 'planned'
      ORDER BY a.id
@@ -146,6 +158,7 @@ async function dispatchBatch(
   const settings = await loadCollectionSettings(db, organisationId);
   const invoices = await invoicesAsOf(db, actions);
   const contacts = await contactsOf(db, actions);
+  const extras = await resolutionMessageContexts(db, actions);
 
   const messages: {
     action: ActionRow;
@@ -175,7 +188,10 @@ async function dispatchBatch(
         );
       }
       const language = people[0]?.language ?? action.language ?? null;
-      const context = messageContext(action, items, people[0] ?? null, settings);
+      const context = {
+        ...messageContext(action, items, people[0] ?? null, settings),
+        ...extras.get(action.id),
+      };
       const rendered = renderMessage(options.templates, action.template!, language, context);
       messages.push({
         action,
@@ -335,6 +351,7 @@ async function dispatchBatch(
         channel: m.action.channel,
         step: m.action.step,
         template: m.action.template,
+        ...(m.action.purpose === "dunning" ? {} : { purpose: m.action.purpose }),
         to: m.recipients,
         subject: m.subject,
         invoiceRefs: m.refs,
@@ -375,8 +392,10 @@ export function messageIdFor(organisationId: number, actionId: string | number):
 }
 
 /**
- * The PDFs that go with a message: a letter is itself a PDF; a customer email carries a statement
- * of the open items it is about (the shipped `statement` template, in the message's language).
+ * The PDFs that go with a message: a letter is itself a PDF; a dunning email carries a statement
+ * of the open items it is about (the shipped `statement` template, in the message's language); a
+ * plan's agreement carries the agreement to sign, with a signature block for both parties. Other
+ * resolution emails (a promise's confirmation, an instalment reminder) carry nothing.
  */
 async function attachmentsFor(
   action: ActionRow,
@@ -393,12 +412,24 @@ async function attachmentsFor(
     reference: action.customer_ref,
     subject,
     body,
+    ...(action.purpose === "plan_agreement" ? { signatures: [action.name, settings.sender.name] } : {}),
   });
   const safeRef = action.customer_ref.replace(/[^A-Za-z0-9_-]+/g, "_");
   if (action.channel === "letter") {
     const content = await renderLetterPdf(letter(rendered.subject, rendered.text));
     return [{ filename: `letter-${safeRef}-${action.as_of}.pdf`, contentType: "application/pdf", content }];
   }
+  if (action.purpose === "plan_agreement") {
+    const content = await renderLetterPdf(letter(rendered.subject, rendered.text));
+    return [
+      {
+        filename: `plan-agreement-${safeRef}-${action.plan_id}.pdf`,
+        contentType: "application/pdf",
+        content,
+      },
+    ];
+  }
+  if (action.purpose !== "dunning") return [];
   if (action.channel === "email" && templates.has(`${rendered.language}/statement`)) {
     const statement = renderMessage(templates, "statement", rendered.language, context);
     const content = await renderLetterPdf(letter(statement.subject, statement.text));

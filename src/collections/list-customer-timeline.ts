@@ -203,6 +203,25 @@ function summarise(action: string, data: Record<string, unknown>): string {
       return `Written off: ${text("reason")}`;
     case "invoice.adjusted":
       return "Invoice amount adjusted by the ERP";
+    case "promise.recorded":
+      return `Promise ${data.promiseId} to pay ${money(data)} by ${text("promisedOn")} recorded (${list("invoiceRefs")})`;
+    case "promise.kept":
+    case "promise.partially_kept":
+    case "promise.broken":
+      return `Promise ${data.promiseId} ${action.slice("promise.".length).replace("_", " ")}: ${money(data, "paid")} of ${money(data)} paid by ${text("deadline")}`;
+    case "promise.cancelled":
+      return `Promise ${data.promiseId} cancelled${text("reason") ? `: ${text("reason")}` : ""}`;
+    case "plan.created":
+      return `Payment plan ${data.planId} of ${money(data, "total")} in ${Array.isArray(data.instalments) ? data.instalments.length : "?"} instalments (${text("status")})`;
+    case "plan.signed":
+      return `Payment plan ${data.planId} signed${text("signedBy") ? ` by ${text("signedBy")}` : ""}`;
+    case "plan.instalment_paid":
+    case "plan.instalment_missed":
+      return `Instalment ${data.instalment} of payment plan ${data.planId} (${money(data)}, due ${text("dueOn")}) ${action.endsWith("paid") ? "paid" : "missed"}`;
+    case "plan.completed":
+    case "plan.defaulted":
+    case "plan.cancelled":
+      return `Payment plan ${data.planId} ${action.slice("plan.".length)}${text("reason") ? `: ${text("reason")}` : ""}`;
     default: {
       const words = action.replace(/[._]/g, " ").trim();
       return capitalise(words);

@@ -42,12 +42,17 @@ interface WorklistRow {
   phone: string | null;
   contact_name: string | null;
   owner_email: string | null;
+  promise_id: string | null;
+  plan_id: string | null;
+  broken_promises: string | number;
 }
 
 /**
- * The collector worklist as of a day (issue 3, DESIGN 1): open call and review tasks due by then,
- * and high-value, high-risk accounts with something overdue that have no open task (they are
- * watched daily), ranked by `domain/work-priority.ts`, each with its next action and why.
+ * The collector worklist as of a day (issue 3, DESIGN 1): open call and review tasks due by then
+ * (a broken promise, a missed instalment or a defaulted plan is a call task too), and high-value,
+ * high-risk accounts with something overdue that have no open task (they are watched daily),
+ * ranked by `domain/work-priority.ts` (which counts the customer's broken promises of the last
+ * 365 days), each with its next action and why.
  *
  * @example await listWorklist(pool, 1, { asOf: "2026-12-03", collector: "priya@example.com" })
  */
@@ -58,11 +63,12 @@ export async function listWorklist(
 ): Promise<WorkItem[]> {
   const { rows } = await db.query<WorklistRow>(
     `WITH items AS (
-       SELECT t.id::text AS task_id, t.kind, t.customer_id, t.assignee, t.due_on, t.note, t.invoice_ids
+       SELECT t.id::text AS task_id, t.kind, t.customer_id, t.assignee, t.due_on, t.note, t.invoice_ids,
+         t.promise_id::text AS promise_id, t.plan_id::text AS plan_id
        FROM collection_tasks t
        WHERE t.organisation_id = $1 AND t.status = 'open' AND t.due_on <= $2::date
        UNION ALL
-       SELECT NULL, 'monitor', p.customer_id, c.collector_email, $2::date, NULL, NULL
+       SELECT NULL, 'monitor', p.customer_id, c.collector_email, $2::date, NULL, NULL, NULL, NULL
        FROM customer_profiles p JOIN customers c ON c.id = p.customer_id
        WHERE p.organisation_id = $1 AND p.segment = 'high-value-high-risk' AND p.overdue_amount > 0
          AND NOT EXISTS (SELECT 1 FROM collection_tasks t WHERE t.customer_id = p.customer_id AND t.status = 'open')
@@ -77,7 +83,10 @@ export async function listWorklist(
          (SELECT max(t.completed_at)::date FROM collection_tasks t
           WHERE t.customer_id = c.id AND t.kind = 'call' AND t.status = 'done')
        ) AS last_contact,
-       k.phone, k.name AS contact_name, c.owner_email
+       k.phone, k.name AS contact_name, c.owner_email, i.promise_id, i.plan_id,
+       (SELECT count(*) FROM promises_to_pay bp
+        WHERE bp.customer_id = c.id AND bp.status = 'broken'
+          AND bp.evaluated_on > $2::date - 365 AND bp.evaluated_on <= $2::date) AS broken_promises
      FROM items i
      JOIN customers c ON c.id = i.customer_id
      LEFT JOIN customer_profiles p ON p.customer_id = c.id
@@ -99,7 +108,7 @@ function toWorkItem(row: WorklistRow, asOf: string): WorkItem {
     overdueMajor: overdue / 10 ** minorDigits(row.currency),
     rating: row.risk_rating,
     oldestDaysPastDue: row.oldest_days_past_due,
-    brokenPromises: 0, // promises to pay arrive with the resolution issue
+    brokenPromises: Number(row.broken_promises),
     segment: row.segment,
     daysSinceContact: row.last_contact === null ? null : daysBetween(row.last_contact, asOf),
     automationBlocked: row.kind === "review",
@@ -124,6 +133,12 @@ function nextAction(row: WorklistRow): string {
   const who = row.contact_name ?? "the accounts payable contact";
   switch (row.kind) {
     case "call":
+      if (row.promise_id !== null) {
+        return `Promise ${row.promise_id} was not kept: call ${who}${row.phone ? ` on ${row.phone}` : ""} to find out why, then agree a new date, a payment plan, or escalate.`;
+      }
+      if (row.plan_id !== null) {
+        return `Payment plan ${row.plan_id} needs you: call ${who}${row.phone ? ` on ${row.phone}` : ""} (see the note) and get the plan back on track or decide the next step.`;
+      }
       return row.phone
         ? `Call ${who} on ${row.phone}: confirm the invoices are approved and agree a payment date.`
         : `Call ${who} (no phone number on file: find one) to agree a payment date.`;

@@ -2,7 +2,8 @@
  * Reading and writing the collections policy as a document (DESIGN 5.5): YAML or JSON (JSON is
  * YAML), checked in full before anything is stored. Every problem is reported with its path in
  * the document and, for text input, its line and column; nothing is guessed or defaulted silently
- * except the fields the contract gives defaults for (`minDaysBetweenMessages`, `segmentation`).
+ * except the fields the contract gives defaults for (`minDaysBetweenMessages`, `segmentation`,
+ * `promises`, `plans`).
  */
 import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node } from "yaml";
 import { z } from "zod";
@@ -14,6 +15,8 @@ import {
   type Workflow,
 } from "../domain/collection-policy.js";
 import { DEFAULT_SEGMENTATION, SEGMENTS } from "../domain/segmentation.js";
+import { DEFAULT_PROMISE_POLICY } from "../domain/promise-to-pay.js";
+import { DEFAULT_PLAN_POLICY } from "../domain/payment-plan.js";
 import { RecoupError } from "../errors.js";
 
 export interface PolicyProblem {
@@ -75,10 +78,26 @@ const SegmentationSchema = z.strictObject({
     .default({ ...DEFAULT_SEGMENTATION.chronic }),
 });
 
+const PromisesSchema = z.strictObject({
+  graceDays: z.int().min(0).max(60).default(DEFAULT_PROMISE_POLICY.graceDays),
+  maxDaysAhead: z.int().min(0).max(3650).default(DEFAULT_PROMISE_POLICY.maxDaysAhead),
+});
+
+const PlansSchema = z.strictObject({
+  graceDays: z.int().min(0).max(60).default(DEFAULT_PLAN_POLICY.graceDays),
+  missesToDefault: z.int().min(1).max(100).default(DEFAULT_PLAN_POLICY.missesToDefault),
+  reminderDaysBefore: z.int().min(0).max(60).nullable().default(DEFAULT_PLAN_POLICY.reminderDaysBefore),
+  activation: z.enum(["on_signature", "on_creation"]).default(DEFAULT_PLAN_POLICY.activation),
+  signatureDays: z.int().min(1).max(365).default(DEFAULT_PLAN_POLICY.signatureDays),
+  maxInstalments: z.int().min(2).max(520).default(DEFAULT_PLAN_POLICY.maxInstalments),
+});
+
 const PolicySchema = z.strictObject({
   workflows: z.array(WorkflowSchema).min(1, "at least one workflow is needed"),
   assignments: z.array(AssignmentSchema).min(1, "at least a default assignment is needed"),
   segmentation: SegmentationSchema.default(() => SegmentationSchema.parse({})),
+  promises: PromisesSchema.default(() => PromisesSchema.parse({})),
+  plans: PlansSchema.default(() => PlansSchema.parse({})),
 });
 
 export interface ParsePolicyOptions {

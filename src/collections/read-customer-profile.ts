@@ -4,6 +4,10 @@ import type { RiskFactor, RiskRating } from "../domain/risk-rating.js";
 import type { FactorChange } from "../domain/risk-rating.js";
 import type { Segment } from "../domain/segmentation.js";
 import { RecoupError } from "../errors.js";
+import { addDays } from "../domain/calendar-date.js";
+import { promiseKeptRate } from "../domain/promise-to-pay.js";
+import { listPaymentPlans, type PaymentPlanRecord } from "../plans/list-payment-plans.js";
+import { listPromises, type PromiseRecord } from "../promises/list-promises.js";
 
 interface Money {
   amount: number;
@@ -45,11 +49,25 @@ export interface CustomerProfile {
     reason: string;
     factorsMoved: FactorChange[];
   }[];
+  /** Promises to pay judged in the 365 days up to `asOf`, and the share kept (per cent). */
+  promiseKeptRate: {
+    from: string;
+    to: string;
+    kept: number;
+    partiallyKept: number;
+    broken: number;
+    keptRate: number | null;
+  };
+  /** The customer's promises to pay, newest first (at most `historyLimit`). */
+  promises: PromiseRecord[];
+  /** The customer's payment plans, newest first (at most `historyLimit`). */
+  plans: PaymentPlanRecord[];
 }
 
 /**
  * A customer's payment behaviour, risk rating with its factors, segment with its reason, and the
- * history of changes, as the last profile refresh left them. Null when the customer exists but no
+ * history of changes, as the last profile refresh left them; with its promises to pay (and the
+ * share kept over the year up to the refresh) and its payment plans. Null when the customer exists but no
  * refresh has run since it was imported.
  *
  * @example await readCustomerProfile(pool, store.organisationId, "C1")
@@ -76,6 +94,21 @@ export async function readCustomerProfile(
   );
   const currency = row.currency as string;
   const money = (amount: unknown): Money => ({ amount: Number(amount), currency });
+  const asOf = row.as_of as string;
+  const from = addDays(asOf, -364);
+  const { rows: tally } = await db.query<{ kept: string; partially_kept: string; broken: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'kept') AS kept,
+       count(*) FILTER (WHERE status = 'partially_kept') AS partially_kept,
+       count(*) FILTER (WHERE status = 'broken') AS broken
+     FROM promises_to_pay WHERE customer_id = $1 AND evaluated_on BETWEEN $2::date AND $3::date`,
+    [row.id, from, asOf],
+  );
+  const judged = {
+    kept: Number(tally[0]!.kept),
+    partiallyKept: Number(tally[0]!.partially_kept),
+    broken: Number(tally[0]!.broken),
+  };
+  const commitments = { customerRef, limit: historyLimit, newestFirst: true };
   const days = (value: unknown) => (value === null ? null : Number(value));
   const open = Number(row.open_amount);
   const limit = row.credit_limit === null ? null : Number(row.credit_limit);
@@ -118,5 +151,8 @@ export async function readCustomerProfile(
       reason: h.segment_reason as string,
       factorsMoved: h.factors_moved as FactorChange[],
     })),
+    promiseKeptRate: { from, to: asOf, ...judged, keptRate: promiseKeptRate(judged) },
+    promises: await listPromises(db, organisationId, commitments),
+    plans: await listPaymentPlans(db, organisationId, commitments),
   };
 }

@@ -182,6 +182,9 @@ function toBehaviour(row: CustomerBehaviourRow): PaymentBehaviour {
     oldestDaysPastDue: row.oldest_days_past_due,
     creditLimit: row.credit_limit,
     annualBilling: toMinorUnits(row.annual_billing),
+    brokenPromises: count(row.broken_promises),
+    partiallyKeptPromises: count(row.partially_kept_promises),
+    defaultedPlans: count(row.defaulted_plans),
   };
 }
 

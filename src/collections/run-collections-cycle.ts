@@ -26,6 +26,10 @@ import {
 import { loadCollectionPolicy } from "./load-collection-policy.js";
 import { loadCollectionSettings } from "./collection-settings.js";
 import { refreshCustomerProfilesIn, type ProfileRefreshSummary } from "./refresh-customer-profiles.js";
+import { evaluatePromisesIn, type PromiseEvaluationSummary } from "../promises/evaluate-promises.js";
+import { invoicesHeldByPromises } from "../promises/invoices-held-by-promises.js";
+import { evaluatePaymentPlansIn, type PlanEvaluationSummary } from "../plans/evaluate-payment-plans.js";
+import { invoicesHeldByPlans } from "../plans/invoices-held-by-plans.js";
 
 export interface RunCollectionsCycleOptions {
   store: RecoupStore;
@@ -70,8 +74,28 @@ export interface CycleResult {
   dispatchedEarlier: number;
   /** With a transport: what the delivery of the outbox's queued email did. */
   delivery?: DeliveryReport;
-  /** Milliseconds per phase: profile refresh, candidate selection, planning, recording, dispatch. */
-  timings: { refreshMs: number; selectMs: number; planMs: number; recordMs: number; dispatchMs: number };
+  /**
+   * What the day did to promises to pay and payment plans (judged, completed, defaulted, lapsed,
+   * instalments paid and missed, tasks, reminders queued). Instalment reminders also appear in
+   * `actions` (workflow `payment_plan`, step `instalment-reminder`), and reminders held back in
+   * `skipped`.
+   */
+  resolution: {
+    promises: PromiseEvaluationSummary;
+    plans: Omit<PlanEvaluationSummary, "reminders" | "reminderSkips"> & { reminders: number };
+  };
+  /**
+   * Milliseconds per phase: promise and plan evaluation, profile refresh, candidate selection,
+   * planning, recording, dispatch.
+   */
+  timings: {
+    resolutionMs: number;
+    refreshMs: number;
+    selectMs: number;
+    planMs: number;
+    recordMs: number;
+    dispatchMs: number;
+  };
 }
 
 /** Serialises cycles of one organisation: a second one waits, then finds the day already planned. */
@@ -105,12 +129,19 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
   const at = options.clock.now();
   let result: CycleResult | undefined;
   const stopwatch = new Stopwatch();
-  const timings = { refreshMs: 0, selectMs: 0, planMs: 0, recordMs: 0, dispatchMs: 0 };
+  const timings = { resolutionMs: 0, refreshMs: 0, selectMs: 0, planMs: 0, recordMs: 0, dispatchMs: 0 };
   try {
     await options.store.handle.db.transaction().execute(async (trx) => {
       const db = fromKysely(trx);
       await db.query(`SELECT pg_advisory_xact_lock($1, $2::int)`, [CYCLE_LOCK, organisationId]);
       stopwatch.lap();
+      // Promises and plans first: a promise broken today lowers the rating the refresh computes,
+      // and a plan that defaulted today releases its invoices to today's dunning.
+      const context = { organisationId, asOf, at, actor: options.actor };
+      const promiseSummary = await evaluatePromisesIn(db, context);
+      const planSummary = await evaluatePaymentPlansIn(db, context);
+      timings.resolutionMs = stopwatch.lap();
+      faultPoint("cycle.after-resolution");
       const profiles = await refreshCustomerProfilesIn(db, {
         organisationId,
         asOf,
@@ -127,17 +158,26 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
           ...stepArrays(policy),
         ])
       ).rows;
-      const input = await planningInput(db, organisationId, asOf, policy, candidates);
+      const holds = await resolutionHolds(db, organisationId, asOf);
+      const input = await planningInput(db, organisationId, asOf, policy, candidates, holds);
       timings.selectMs = stopwatch.lap();
       const plan = planCollectionsDay({ asOf, testMode: settings.testMode, ...input });
       const refs = referenceMaps(candidates);
+      addReminders(plan, refs, planSummary);
       timings.planMs = stopwatch.lap();
+      const resolution = {
+        promises: promiseSummary,
+        plans: {
+          ...withoutReminders(planSummary),
+          reminders: planSummary.reminders.length,
+        },
+      };
       if (dryRun) {
-        result = describe(asOf, true, plan, refs, null, profiles, timings);
+        result = describe(asOf, true, plan, refs, null, profiles, timings, resolution, planSummary);
         throw new RollBack();
       }
       const ids = await recordPlan(db, { organisationId, asOf, at, actor: options.actor, plan, refs });
-      result = describe(asOf, false, plan, refs, ids, profiles, timings);
+      result = describe(asOf, false, plan, refs, ids, profiles, timings, resolution, planSummary);
     });
   } catch (error) {
     if (!(error instanceof RollBack)) throw error;
@@ -204,12 +244,52 @@ function referenceMaps(rows: readonly CycleCandidateRow[]): ReferenceMaps {
   return { customerRefs, invoiceRefs };
 }
 
+/**
+ * Why resolution work holds an invoice back on day D: a payment plan (active, or proposed and
+ * awaiting the signature) or an open promise to pay within its grace period.
+ */
+async function resolutionHolds(
+  db: Queryable,
+  organisationId: number,
+  asOf: string,
+): Promise<Map<number, "promise" | "payment_plan">> {
+  const holds = new Map<number, "promise" | "payment_plan">();
+  for (const id of await invoicesHeldByPromises(db, organisationId, asOf)) holds.set(id, "promise");
+  for (const id of await invoicesHeldByPlans(db, organisationId, asOf)) holds.set(id, "payment_plan");
+  return holds;
+}
+
+/** Reminders held back today are reported with the day's skips (and recorded with them). */
+function addReminders(plan: CollectionsDayPlan, refs: ReferenceMaps, summary: PlanEvaluationSummary): void {
+  for (const reminder of [...summary.reminders, ...summary.reminderSkips]) {
+    refs.customerRefs.set(reminder.customerId, reminder.customerRef);
+    reminder.invoiceIds.forEach((id, index) => refs.invoiceRefs.set(id, reminder.invoiceRefs[index]!));
+  }
+  for (const skip of summary.reminderSkips) {
+    plan.skipped.push({
+      customerId: skip.customerId,
+      workflow: "payment_plan",
+      step: "instalment-reminder",
+      reason: skip.reason,
+      invoiceIds: skip.invoiceIds,
+    });
+  }
+}
+
+function withoutReminders(
+  summary: PlanEvaluationSummary,
+): Omit<PlanEvaluationSummary, "reminders" | "reminderSkips"> {
+  const { reminders: _reminders, reminderSkips: _skips, ...rest } = summary;
+  return rest;
+}
+
 async function planningInput(
   db: Queryable,
   organisationId: number,
   asOf: string,
   policy: CollectionPolicy,
   rows: readonly CycleCandidateRow[],
+  holds: ReadonlyMap<number, "promise" | "payment_plan">,
 ): Promise<{ customers: Map<number, CustomerState>; invoices: CandidateInvoice[] }> {
   const workflows = new Map(policy.workflows.map((w) => [w.key, w]));
   const customerIds = [...new Set(rows.map((row) => row.customer_id))];
@@ -218,7 +298,7 @@ async function planningInput(
     const { rows: last } = await db.query<{ customer_id: number; last_on: string }>(
       `SELECT customer_id, max(as_of) AS last_on FROM collection_actions
        WHERE organisation_id = $1 AND customer_id = ANY ($2::bigint[]) AND as_of < $3::date
-         AND channel IN ('email', 'letter', 'sms') AND status <> 'failed'
+         AND channel IN ('email', 'letter', 'sms') AND status <> 'failed' AND purpose = 'dunning'
        GROUP BY customer_id`,
       [organisationId, customerIds, asOf],
     );
@@ -246,8 +326,8 @@ async function planningInput(
         dueDate: row.due_date,
         currency: row.currency,
         openAmount: toMinorUnits(row.open_amount),
-        // Disputes, promises and payment plans arrive with the resolution issue.
-        hold: null,
+        // Disputes arrive with their own helper; promises and plans are held here.
+        hold: holds.get(row.invoice_id) ?? null,
         dueSteps: [],
       };
       invoices.set(row.invoice_id, invoice);
@@ -302,7 +382,7 @@ async function recordPlan(
          string_to_array(u.invoice_ids, ',')::bigint[], 'planned', $3
        FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          AS u(customer_id, workflow, step, channel, template, invoice_ids)
-       ON CONFLICT (organisation_id, customer_id, channel, as_of) DO NOTHING
+       ON CONFLICT (organisation_id, customer_id, channel, as_of) WHERE action_key IS NULL DO NOTHING
        RETURNING id, customer_id, channel`,
       [
         organisationId,
@@ -402,6 +482,8 @@ function describe(
   ids: (number | null)[] | null,
   profiles: ProfileRefreshSummary,
   timings: CycleResult["timings"],
+  resolution: CycleResult["resolution"],
+  plans: PlanEvaluationSummary,
 ): CycleResult {
   const invoiceRefs = (invoiceIds: readonly number[]) => invoiceIds.map((id) => refs.invoiceRefs.get(id)!);
   const actions: CycleResult["actions"] = [];
@@ -418,6 +500,17 @@ function describe(
       status: "planned",
     });
   });
+  for (const reminder of plans.reminders) {
+    actions.push({
+      id: ids === null ? null : String(reminder.actionId),
+      customerRef: reminder.customerRef,
+      workflow: "payment_plan",
+      step: "instalment-reminder",
+      channel: "email",
+      invoiceRefs: reminder.invoiceRefs,
+      status: "planned",
+    });
+  }
   return {
     asOf,
     dryRun,
@@ -430,6 +523,7 @@ function describe(
     })),
     profiles,
     dispatchedEarlier: 0,
+    resolution,
     timings,
   };
 }

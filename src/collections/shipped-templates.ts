@@ -1,6 +1,7 @@
 /**
  * The message templates Recoup ships (DESIGN 5.5 names the first eight; `owner-update` is what
- * `notify_owner` steps send the sales owner, `sms-reminder` the short text of `sms` steps). A
+ * `notify_owner` steps send the sales owner, `sms-reminder` the short text of `sms` steps,
+ * `plan-reminder` the reminder before a payment plan's instalments). A
  * policy may name these or templates the organisation added.
  */
 export const SHIPPED_TEMPLATE_KEYS: ReadonlySet<string> = new Set([
@@ -14,4 +15,5 @@ export const SHIPPED_TEMPLATE_KEYS: ReadonlySet<string> = new Set([
   "statement",
   "owner-update",
   "sms-reminder",
+  "plan-reminder",
 ]);

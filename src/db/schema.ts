@@ -229,6 +229,91 @@ export interface CollectionPoliciesTable {
   updated_at: Instant;
 }
 
+/** A customer's written commitment to pay (migration 007). */
+export interface PromisesToPayTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  status: "open" | "kept" | "partially_kept" | "broken" | "cancelled";
+  recorded_on: DateColumn;
+  promised_on: DateColumn;
+  grace_days: number;
+  amount: number;
+  currency: string;
+  source: "call" | "email" | "letter" | "portal";
+  contact: string | null;
+  collector_email: string | null;
+  note: string | null;
+  confirmation_skipped: "test_mode" | "do_not_contact" | null;
+  ledger_watermark: number;
+  paid_amount: number | null;
+  evaluated_on: DateColumn | null;
+  cancelled_on: DateColumn | null;
+  cancel_reason: string | null;
+  recorded_by: string;
+  created_at: Instant;
+  closed_at: Instant | null;
+}
+
+export interface PromiseInvoicesTable {
+  promise_id: number;
+  invoice_id: number;
+  open_at_record: number;
+}
+
+/** Instalments paying the covered balance of some invoices (migration 007). */
+export interface PaymentPlansTable {
+  id: Generated<number>;
+  organisation_id: number;
+  customer_id: number;
+  status: "proposed" | "active" | "completed" | "defaulted" | "cancelled";
+  currency: string;
+  total: number;
+  frequency: "week" | "2weeks" | "month";
+  grace_days: number;
+  misses_to_default: number;
+  reminder_days_before: number | null;
+  created_on: DateColumn;
+  sign_by: DateColumn | null;
+  signed_on: DateColumn | null;
+  signed_by: string | null;
+  activated_on: DateColumn | null;
+  completed_on: DateColumn | null;
+  defaulted_on: DateColumn | null;
+  cancelled_on: DateColumn | null;
+  cancel_reason: string | null;
+  ledger_watermark: number;
+  paid_amount: Generated<number>;
+  missed_instalments: Generated<number>;
+  evaluated_on: DateColumn | null;
+  collector_email: string | null;
+  note: string | null;
+  agreement_skipped: "test_mode" | "do_not_contact" | null;
+  created_by: string;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface PaymentPlanInvoicesTable {
+  plan_id: number;
+  invoice_id: number;
+  open_at_start: number;
+}
+
+export interface PaymentPlanInstalmentsTable {
+  plan_id: number;
+  number: number;
+  kind: "down_payment" | "instalment";
+  due_on: DateColumn;
+  amount: number;
+  status: Generated<"pending" | "paid" | "missed">;
+  paid_amount: Generated<number>;
+  paid_on: DateColumn | null;
+  missed_on: DateColumn | null;
+  reminder_action_id: number | null;
+  reminded_amount: number | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   entities: EntitiesTable;
@@ -247,4 +332,9 @@ export interface Database {
   customer_profiles: CustomerProfilesTable;
   customer_classification_changes: CustomerClassificationChangesTable;
   collection_policies: CollectionPoliciesTable;
+  promises_to_pay: PromisesToPayTable;
+  promise_invoices: PromiseInvoicesTable;
+  payment_plans: PaymentPlansTable;
+  payment_plan_invoices: PaymentPlanInvoicesTable;
+  payment_plan_instalments: PaymentPlanInstalmentsTable;
 }

@@ -11,9 +11,15 @@
  *   approved, the sales owner pulled in from day 3, a tight cadence of calls and emails.
  * - `standard` (low-value): automated emails and an SMS, a call only when reminders did not work.
  * - `firm` (chronic delinquents): short intervals, an early call, the final notice at 21 days.
+ *
+ * `promises` and `plans` hold the resolution rules (grace periods, default after misses,
+ * reminders, activation on signature); their defaults ship with promise-to-pay.ts and
+ * payment-plan.ts.
  */
 import { DEFAULT_SEGMENTATION, type Segment, type SegmentationPolicy } from "./segmentation.js";
 import type { RiskRating } from "./risk-rating.js";
+import { DEFAULT_PROMISE_POLICY, type PromisePolicy } from "./promise-to-pay.js";
+import { DEFAULT_PLAN_POLICY, type PlanPolicy } from "./payment-plan.js";
 
 export const CHANNELS = ["email", "letter", "call", "sms", "notify_owner"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -59,6 +65,10 @@ export interface CollectionPolicy {
   workflows: Workflow[];
   assignments: Assignment[];
   segmentation: SegmentationPolicy;
+  /** Promises to pay: grace period and how far ahead a promised date may lie. */
+  promises: PromisePolicy;
+  /** Payment plans: grace period, misses before default, reminders, activation, signature deadline. */
+  plans: PlanPolicy;
 }
 
 /**
@@ -149,6 +159,8 @@ export const DEFAULT_COLLECTION_POLICY: Readonly<CollectionPolicy> = Object.free
     { default: true, workflow: "standard" },
   ],
   segmentation: DEFAULT_SEGMENTATION,
+  promises: DEFAULT_PROMISE_POLICY,
+  plans: DEFAULT_PLAN_POLICY,
 } satisfies CollectionPolicy);
 
 /** A fresh, mutable copy of the shipped defaults. */

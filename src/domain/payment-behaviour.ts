@@ -34,6 +34,12 @@ export interface PaymentBehaviour {
   creditLimit: number | null;
   /** Invoiced in the last 365 days. */
   annualBilling: number;
+  /** Promises to pay judged broken in the last 365 days (by the day they were judged). */
+  brokenPromises: number;
+  /** Promises to pay judged partially kept in the last 365 days. */
+  partiallyKeptPromises: number;
+  /** Payment plans that went into default in the last 365 days. */
+  defaultedPlans: number;
 }
 
 /** The windows the behaviour figures cover, in days before (and including) the as-of date. */

@@ -12,10 +12,16 @@
  * | overdue_share       | the whole open balance past due                  | 15 |
  * | credit_utilisation  | open balance at 120% of the credit limit (from 80%) | 15 |
  * | no_history          | an open balance and no settled invoice in 365 d  | 10 |
+ * | broken_commitments  | 2 broken commitments in 365 d (**)               | 20 |
  *
  * (*) "The usual" is the customer's average days late, counted from 0 to 60 days: a customer
  * already scored in full as a late payer must not score less because its overdue items are
  * within its (bad) norm. With that cap, paying later never lowers the score.
+ *
+ * (**) Broken commitments = broken promises to pay + defaulted payment plans + ½ × partially kept
+ * promises, each counted on the day it was judged, over the last 365 days. One broken promise
+ * adds 10 points, two or more the full 20: a customer who does not keep its word is a stronger
+ * signal than one that is merely slow, and it fades only as the year rolls on.
  *
  * Points grow linearly between zero and the full-points level. Ratings: A < 20 ≤ B < 40 ≤ C < 60 ≤ D.
  * C and D are "high risk" for segmentation.
@@ -25,7 +31,14 @@ import { lateTrend, type PaymentBehaviour } from "./payment-behaviour.js";
 export type RiskRating = "A" | "B" | "C" | "D";
 
 export type RiskFactorKey =
-  "days_late" | "late_share" | "trend" | "drift" | "overdue_share" | "credit_utilisation" | "no_history";
+  | "days_late"
+  | "late_share"
+  | "trend"
+  | "drift"
+  | "overdue_share"
+  | "credit_utilisation"
+  | "no_history"
+  | "broken_commitments";
 
 export interface RiskFactor {
   key: RiskFactorKey;
@@ -77,6 +90,7 @@ export function assessRisk(behaviour: PaymentBehaviour): RiskAssessment {
     overdueShareFactor(behaviour),
     creditUtilisationFactor(behaviour),
     noHistoryFactor(behaviour),
+    brokenCommitmentsFactor(behaviour),
   ];
   const total = factors.reduce((sum, factor) => sum + factor.points, 0);
   const score = Math.min(100, Math.round(total));
@@ -265,5 +279,35 @@ function noHistoryFactor(b: PaymentBehaviour): RiskFactor {
     explanation: unknown
       ? "an open balance and no payment history in the last 365 days"
       : "has a payment history or owes nothing",
+  };
+}
+
+/** Broken promises + defaulted plans + ½ × partially kept promises (last 365 days). */
+export function brokenCommitments(behaviour: PaymentBehaviour): number {
+  return behaviour.brokenPromises + behaviour.defaultedPlans + behaviour.partiallyKeptPromises / 2;
+}
+
+function brokenCommitmentsFactor(b: PaymentBehaviour): RiskFactor {
+  const weighted = brokenCommitments(b);
+  const parts = [
+    b.brokenPromises > 0
+      ? `${b.brokenPromises} broken promise${b.brokenPromises === 1 ? "" : "s"} to pay`
+      : null,
+    b.partiallyKeptPromises > 0
+      ? `${b.partiallyKeptPromises} promise${b.partiallyKeptPromises === 1 ? "" : "s"} only partly kept`
+      : null,
+    b.defaultedPlans > 0
+      ? `${b.defaultedPlans} payment plan${b.defaultedPlans === 1 ? "" : "s"} in default`
+      : null,
+  ].filter((part): part is string => part !== null);
+  return {
+    key: "broken_commitments",
+    value: weighted,
+    points: scaled(weighted / 2, 20),
+    maxPoints: 20,
+    explanation:
+      parts.length === 0
+        ? "no broken promise or defaulted payment plan in the last 365 days"
+        : `${parts.join(", ")} in the last 365 days`,
   };
 }

@@ -20,6 +20,8 @@ import { importRoutes } from "./routes/imports.js";
 import { invoiceRoutes } from "./routes/invoices.js";
 import { reportRoutes } from "./routes/reports.js";
 import { BUILT_WEB_APP_DIR, webAppRoutes } from "./web-app.js";
+import { promiseRoutes } from "./routes/promises.js";
+import { planRoutes } from "./routes/plans.js";
 
 export const API_BASE = "/api/v1";
 
@@ -73,6 +75,8 @@ export function createApp({
   app.route(API_BASE, profileRoutes(deps));
   app.route(API_BASE, cycleRoutes(deps));
   app.route(API_BASE, worklistRoutes(deps));
+  app.route(API_BASE, promiseRoutes(deps));
+  app.route(API_BASE, planRoutes(deps));
   app.route(API_BASE, templateRoutes(deps));
   app.route(API_BASE, settingsRoutes(deps));
   app.route(API_BASE, customerRoutes(deps));
@@ -89,7 +93,8 @@ export function createApp({
       title: "Recoup API",
       version: "1",
       description:
-        "Accounts receivable: customers, invoices, aging, KPIs and ledger imports. Money is " +
+        "Accounts receivable: customers, invoices, aging, KPIs, ledger imports, the collections cycle, " +
+        "promises to pay and payment plans. Money is " +
         "`{amount, currency}` with amount in integer minor units; dates are YYYY-MM-DD. Errors are " +
         '`{"error":{"code","message","details"}}`. Mutating requests accept an ' +
         `${IDEMPOTENCY_KEY_HEADER} header.`,

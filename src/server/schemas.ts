@@ -128,3 +128,21 @@ export function customerFilterFrom(query: {
   if (query.owner !== undefined) filter.owner = query.owner;
   return Object.keys(filter).length > 0 ? filter : undefined;
 }
+
+/** A numeric id in a path (promises, plans, tasks). */
+export const IdParamSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an id") });
+
+/** A comma-separated list of values from a closed set, e.g. `status=open,broken`. */
+export function valueListSchema(values: readonly string[], example: string) {
+  return z
+    .string()
+    .refine((text) => text.split(",").every((value) => values.includes(value.trim())), {
+      message: `must be values separated by commas: ${values.join(", ")}`,
+    })
+    .openapi({ example });
+}
+
+/** The values of a list checked by `valueListSchema`. */
+export function valueList<T extends string>(text: string): T[] {
+  return text.split(",").map((value) => value.trim()) as T[];
+}

@@ -281,6 +281,34 @@ describe("renderLetterPdf", () => {
     expect(all.join("\n")).not.toContain("?");
   });
 
+  it("ends a document to sign with a signature block per party, in the letter's language", async () => {
+    const labels = {
+      en: ["Signed for Contoso Trading Ltd", "Signed for Northwind Supplies Ltd", "Name, date and signature"],
+      de: ["Für Contoso Trading GmbH", "Für Müller & Söhne GmbH", "Name, Datum und Unterschrift"],
+      fr: [
+        "Pour Société Générale d’Équipements",
+        "Pour Établissements Lefèvre & Fils",
+        "Nom, date et signature",
+      ],
+    } as const;
+    for (const language of LANGUAGES) {
+      const input = letter(language);
+      const signed = await renderLetterPdf(
+        { ...input, signatures: [input.recipient.name, input.sender.name] },
+        { compress: false },
+      );
+      const lines = pagesOf(signed).flat();
+      const [customer, us, line] = labels[language];
+      expect(lines).toContain(customer);
+      expect(lines).toContain(us);
+      expect(lines.filter((l) => l === line)).toHaveLength(2);
+      // the customer signs first, after the body
+      expect(lines.indexOf(customer)).toBeLessThan(lines.indexOf(us));
+      const unsigned = pagesOf(await renderLetterPdf(input, { compress: false })).flat();
+      expect(unsigned).not.toContain(line);
+    }
+  });
+
   it("throws RangeError for a date that is not YYYY-MM-DD", async () => {
     await expect(renderLetterPdf(letter("en", { date: "15.04.2026" }))).rejects.toThrow(RangeError);
     await expect(

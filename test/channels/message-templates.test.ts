@@ -25,6 +25,7 @@ const KEYS = [
   "statement",
   "owner-update",
   "sms-reminder",
+  "plan-reminder",
 ] as const;
 const CUSTOMER_FACING = KEYS.filter((key) => key !== "owner-update");
 
@@ -90,6 +91,7 @@ function context(overrides: Partial<MessageContext> = {}): MessageContext {
         { date: "2026-05-01", amount: { amount: 642_284, currency: "EUR" } },
         { date: "2026-06-01", amount: { amount: 642_283, currency: "EUR" } },
       ],
+      signBy: "2026-04-29",
     },
     interest: { amount: 4_321, currency: "EUR" },
     compensation: { amount: 4_000, currency: "EUR" },
@@ -231,6 +233,44 @@ describe("shipped message templates", () => {
     expect(owner).toContain("43 days past due");
     expect(owner).toContain("overdue-2");
     expect(owner).toMatch(/Past due: €12,845\.67, JP¥1,500,000\n/);
+  });
+
+  it("asks for the signed plan agreement by its date only while the plan waits for the signature", () => {
+    const signBy = {
+      en: "return it to us by 29 April 2026",
+      de: "bis zum 29. April 2026 zurück",
+      fr: "au plus tard le 29 avril 2026",
+    } as const;
+    for (const language of TEMPLATE_LANGUAGES) {
+      expect(renderMessage(templates, "plan-agreement", language, context()).text).toContain(
+        signBy[language],
+      );
+      const active = context({ plan: { instalments: context().plan!.instalments } });
+      const text = renderMessage(templates, "plan-agreement", language, active).text;
+      expect(text).not.toContain(signBy[language]);
+      expect(text).not.toMatch(/\n\n\n/);
+    }
+  });
+
+  it("reminds of each coming instalment by its number and what is still due on it", () => {
+    const reminder = context({
+      plan: {
+        instalments: [
+          { number: 2, date: "2026-05-01", amount: { amount: 42_284, currency: "EUR" } },
+          { number: 1, date: "2026-05-03", amount: { amount: 1_000, currency: "EUR" } },
+        ],
+      },
+    });
+    const en = renderMessage(templates, "plan-reminder", "en", reminder);
+    expect(en.subject).toBe("Reminder: payment plan instalments due 1 May 2026 — Contoso Trading GmbH");
+    expect(en.text).toContain("- Instalment 2: due 1 May 2026, €422.84");
+    expect(en.text).toContain("- Instalment 1: due 3 May 2026, €10.00");
+    expect(renderMessage(templates, "plan-reminder", "de", reminder).text).toContain(
+      "- Rate 2: fällig am 1. Mai 2026, 422,84\u00a0€",
+    );
+    expect(renderMessage(templates, "plan-reminder", "fr", reminder).text).toContain(
+      "- Échéance 2 : le 1er mai 2026, 422,84\u00a0€",
+    );
   });
 
   it("gives the days past due in the overdue letters", () => {

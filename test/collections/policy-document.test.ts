@@ -126,4 +126,36 @@ assignments:
       "segmentation.chronic.daysLate",
     ]);
   });
+
+  it("reads the promise and plan rules, with their defaults, and checks them", () => {
+    const defaults = parsePolicyText(DESIGN_EXAMPLE);
+    expect(defaults.promises).toEqual({ graceDays: 3, maxDaysAhead: 90 });
+    expect(defaults.plans).toEqual({
+      graceDays: 3,
+      missesToDefault: 2,
+      reminderDaysBefore: 3,
+      activation: "on_signature",
+      signatureDays: 14,
+      maxInstalments: 60,
+    });
+    const own = parsePolicyText(
+      DESIGN_EXAMPLE +
+        "promises: { graceDays: 5 }\nplans: { missesToDefault: 1, reminderDaysBefore: null, activation: on_creation }\n",
+    );
+    expect(own.promises).toEqual({ graceDays: 5, maxDaysAhead: 90 });
+    expect(own.plans).toMatchObject({
+      missesToDefault: 1,
+      reminderDaysBefore: null,
+      activation: "on_creation",
+    });
+    const problems = problemsOf(() =>
+      parsePolicyText(
+        DESIGN_EXAMPLE +
+          "promises: { graceDays: -1, extra: 1 }\nplans: { missesToDefault: 0, activation: never }\n",
+      ),
+    );
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ["plans.activation", "plans.missesToDefault", "promises", "promises.graceDays"].sort(),
+    );
+  });
 });

@@ -19,6 +19,9 @@ const punctual: PaymentBehaviour = {
   oldestDaysPastDue: null,
   creditLimit: 1_000_000,
   annualBilling: 5_000_000,
+  brokenPromises: 0,
+  partiallyKeptPromises: 0,
+  defaultedPlans: 0,
 };
 
 const points = (behaviour: PaymentBehaviour, key: string) =>
@@ -97,6 +100,42 @@ describe("assessRisk", () => {
     );
   });
 
+  it.each([
+    [0, 0, 0, 0],
+    [1, 0, 0, 10],
+    [0, 0, 1, 10],
+    [0, 1, 0, 5],
+    [0, 3, 0, 15],
+    [1, 1, 0, 15],
+    [2, 0, 0, 20],
+    [1, 0, 1, 20],
+    [5, 4, 3, 20],
+  ])(
+    "gives %i broken, %i partly kept promises and %i defaulted plans %f of 20 points",
+    (brokenPromises, partiallyKeptPromises, defaultedPlans, expected) => {
+      expect(
+        points({ ...punctual, brokenPromises, partiallyKeptPromises, defaultedPlans }, "broken_commitments"),
+      ).toBe(expected);
+    },
+  );
+
+  it("explains broken commitments in words and lowers the rating of a customer that breaks its word", () => {
+    const slow = { ...punctual, avgDaysLate: 20, settledLate: 6, openAmount: 100, overdueAmount: 0 };
+    expect(assessRisk(slow).rating).toBe("A");
+    const broken = assessRisk({ ...slow, brokenPromises: 1, defaultedPlans: 1 });
+    expect(broken.rating).toBe("B");
+    expect(broken.factors.find((f) => f.key === "broken_commitments")).toEqual({
+      key: "broken_commitments",
+      value: 2,
+      points: 20,
+      maxPoints: 20,
+      explanation: "1 broken promise to pay, 1 payment plan in default in the last 365 days",
+    });
+    expect(assessRisk(slow).factors.find((f) => f.key === "broken_commitments")!.explanation).toBe(
+      "no broken promise or defaulted payment plan in the last 365 days",
+    );
+  });
+
   it("rates a customer that pays two months late, mostly overdue and over its limit D", () => {
     const bad: PaymentBehaviour = {
       ...punctual,
@@ -128,6 +167,9 @@ describe("assessRisk", () => {
       overdueFraction: fc.double({ min: 0, max: 1, noNaN: true }),
       overdueAvgDaysPastDue: fc.option(fc.integer({ min: 1, max: 900 }), { nil: null }),
       creditLimit: fc.option(fc.integer({ min: 0, max: 20_000_000 }), { nil: null }),
+      brokenPromises: fc.integer({ min: 0, max: 10 }),
+      partiallyKeptPromises: fc.integer({ min: 0, max: 10 }),
+      defaultedPlans: fc.integer({ min: 0, max: 5 }),
     })
     .map((r) => ({
       ...punctual,
@@ -140,6 +182,9 @@ describe("assessRisk", () => {
       overdueAmount: Math.floor(r.openAmount * r.overdueFraction),
       overdueAvgDaysPastDue: r.overdueAvgDaysPastDue,
       creditLimit: r.creditLimit,
+      brokenPromises: r.brokenPromises,
+      partiallyKeptPromises: r.partiallyKeptPromises,
+      defaultedPlans: r.defaultedPlans,
     }));
 
   it("keeps every score within 0–100, each factor within its cap, and the rating in step with the score", () => {
@@ -170,6 +215,8 @@ describe("assessRisk", () => {
           );
           const moreOverdue = Math.min(b.openAmount, b.overdueAmount + more);
           expect(assessRisk({ ...b, overdueAmount: moreOverdue }).score).toBeGreaterThanOrEqual(base);
+          const anotherBroken = { ...b, brokenPromises: b.brokenPromises + 1 };
+          expect(assessRisk(anotherBroken).score).toBeGreaterThanOrEqual(base);
         },
       ),
     );

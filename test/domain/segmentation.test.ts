@@ -18,6 +18,9 @@ const behaviour: PaymentBehaviour = {
   oldestDaysPastDue: null,
   creditLimit: null,
   annualBilling: 10_000,
+  brokenPromises: 0,
+  partiallyKeptPromises: 0,
+  defaultedPlans: 0,
 };
 
 describe("highValueCustomers", () => {

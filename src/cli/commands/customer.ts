@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { listCustomerTimeline, type TimelineEntry } from "../../collections/list-customer-timeline.js";
 import { readCustomerProfile } from "../../collections/read-customer-profile.js";
 import { amountText, printJson, renderTable } from "../output.js";
+import { planTable } from "./plan.js";
+import { promiseTable } from "./promise.js";
 import { UserError, withStore, type GlobalOptions } from "../run-command.js";
 
 export function registerCustomer(program: Command): void {
@@ -9,7 +11,7 @@ export function registerCustomer(program: Command): void {
   customer
     .command("show <ref>")
     .description(
-      "balances, risk rating with its factors, segment with its reason, their history, and the latest of the timeline",
+      "balances, risk rating with its factors, segment with its reason, their history, promises to pay, payment plans and the latest of the timeline",
     )
     .option("--timeline <n>", "how many of the latest timeline entries to show", "20")
     .action(async (ref: string, options: { timeline: string }, command: Command) => {
@@ -72,6 +74,17 @@ export function registerCustomer(program: Command): void {
             ),
           );
         }
+        const kept = profile.promiseKeptRate;
+        const judged = kept.kept + kept.partiallyKept + kept.broken;
+        console.log("");
+        console.log(
+          judged === 0
+            ? `no promise to pay judged from ${kept.from} to ${kept.to}`
+            : `promises kept from ${kept.from} to ${kept.to}: ${kept.kept} of ${judged} (${kept.keptRate}%), ` +
+                `${kept.partiallyKept} partly, ${kept.broken} broken`,
+        );
+        if (profile.promises.length > 0) console.log(`\n${promiseTable(profile.promises)}`);
+        if (profile.plans.length > 0) console.log(`\n${planTable(profile.plans)}`);
         printTimeline(timeline.entries);
       });
     });

@@ -6,7 +6,9 @@ import { withStore, type GlobalOptions } from "../run-command.js";
 export function registerKpis(program: Command): void {
   program
     .command("kpis")
-    .description("DSO (simple, countback), best-possible DSO, ADD and CEI for a period")
+    .description(
+      "DSO (simple, countback), best-possible DSO, ADD, CEI and the promise-kept rate for a period",
+    )
     .requiredOption("--from <date>", "first day, YYYY-MM-DD")
     .requiredOption("--to <date>", "last day, YYYY-MM-DD")
     .action(async (options: { from: string; to: string }, command: Command) => {
@@ -48,6 +50,18 @@ export function registerKpis(program: Command): void {
             ]),
           ),
         );
+        for (const k of list) {
+          if (!k.promises) continue;
+          const p = k.promises;
+          const collectors = p.byCollector
+            .map((c) => `${c.collector ?? "unassigned"} ${c.kept}/${c.judged} (${ratioText(c.keptRate)}%)`)
+            .join(", ");
+          console.log(
+            `\npromises to pay judged (${k.currency}): ${p.judged}, kept ${p.kept} (${ratioText(p.keptRate)}%), ` +
+              `partly ${p.partiallyKept}, broken ${p.broken}; ${amountText(p.collected, k.currency)} of ` +
+              `${amountText(p.promised, k.currency)} promised came in (${ratioText(p.amountKeptRate)}%); by collector: ${collectors}`,
+          );
+        }
         for (const k of list)
           for (const w of k.warnings ?? []) process.stderr.write(`warning: ${k.currency}: ${w}\n`);
       });

@@ -57,7 +57,26 @@ export const CycleResultSchema = z
     delivery: z
       .object({ delivered: z.number().int(), retrying: z.number().int(), failed: z.number().int() })
       .optional(),
+    resolution: z.object({
+      promises: z.object({
+        kept: z.number().int(),
+        partiallyKept: z.number().int(),
+        broken: z.number().int(),
+        cancelled: z.number().int(),
+        tasks: z.number().int(),
+      }),
+      plans: z.object({
+        lapsed: z.number().int(),
+        completed: z.number().int(),
+        defaulted: z.number().int(),
+        instalmentsPaid: z.number().int(),
+        instalmentsMissed: z.number().int(),
+        tasks: z.number().int(),
+        reminders: z.number().int(),
+      }),
+    }),
     timings: z.object({
+      resolutionMs: z.number().int(),
       refreshMs: z.number().int(),
       selectMs: z.number().int(),
       planMs: z.number().int(),

@@ -5,6 +5,8 @@ import { refreshCustomerProfiles } from "../../collections/refresh-customer-prof
 import { RecoupError } from "../../errors.js";
 import { CalendarDateSchema, errorResponses, jsonContent, MoneySchema, RefParamSchema } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
+import { PaymentPlanSchema } from "./plans.js";
+import { PromiseSchema } from "./promises.js";
 
 const RATING = z.enum(["A", "B", "C", "D"]);
 
@@ -70,6 +72,19 @@ export const CustomerProfileSchema = z
         factorsMoved: z.array(z.object({ key: z.string(), delta: z.number(), explanation: z.string() })),
       }),
     ),
+    promiseKeptRate: z.object({
+      from: z.string(),
+      to: z.string(),
+      kept: z.number().int(),
+      partiallyKept: z.number().int(),
+      broken: z.number().int(),
+      keptRate: z
+        .number()
+        .nullable()
+        .openapi({ description: "kept ÷ judged × 100 over the 365 days up to asOf" }),
+    }),
+    promises: z.array(PromiseSchema).openapi({ description: "Newest first" }),
+    plans: z.array(PaymentPlanSchema).openapi({ description: "Newest first" }),
   })
   .openapi("CustomerProfile");
 

@@ -43,6 +43,24 @@ export const AgingReportSchema = z
   })
   .openapi("AgingReport", { description: "The JSON of `recoup aging --json`; amounts in minor units" });
 
+const PromiseTallySchema = {
+  judged: z.number().int(),
+  kept: z.number().int(),
+  partiallyKept: z.number().int(),
+  broken: z.number().int(),
+  keptRate: z.number().nullable().openapi({ description: "kept ÷ judged × 100" }),
+};
+
+const PromiseKpisSchema = z
+  .object({
+    ...PromiseTallySchema,
+    promised: z.number().int(),
+    collected: z.number().int().openapi({ description: "Paid towards them, each counted up to its amount" }),
+    amountKeptRate: z.number().nullable().openapi({ description: "collected ÷ promised × 100" }),
+    byCollector: z.array(z.object({ collector: z.string().nullable(), ...PromiseTallySchema })),
+  })
+  .openapi("PromiseKpis", { description: "Promises to pay judged in the period, in this currency" });
+
 export const KpisSchema = z
   .object({
     from: z.string().openapi({ format: "date" }),
@@ -58,6 +76,7 @@ export const KpisSchema = z
     add: z.number().nullable(),
     cei: z.number().nullable(),
     warnings: z.array(z.string()).optional(),
+    promises: PromiseKpisSchema.optional(),
   })
   .openapi("Kpis");
 
