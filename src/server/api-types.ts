@@ -29,6 +29,7 @@ import type { AgingReportSchema, KpiReportSchema, KpisSchema } from "./routes/re
 import type { ScheduledRunSchema, SettingsChangeSchema, SettingsSchema } from "./routes/settings.js";
 import type { TemplateListSchema, TemplatePreviewSchema, TemplateSchema } from "./routes/templates.js";
 import type { WorkItemSchema } from "./routes/worklist.js";
+import type { PromiseSchema } from "./routes/promises.js";
 import type { ErrorSchema, MoneySchema } from "./schemas.js";
 
 export type Money = z.infer<typeof MoneySchema>;
@@ -57,6 +58,7 @@ export type InvoicePage = z.infer<typeof InvoicePageSchema>;
 export type InvoiceDetail = z.infer<typeof InvoiceDetailSchema>;
 
 export type WorkItem = z.infer<typeof WorkItemSchema>;
+export type PromiseToPay = z.infer<typeof PromiseSchema>;
 export type CycleResult = z.infer<typeof CycleResultSchema>;
 export type OutboxMessage = z.infer<typeof OutboxEntrySchema>;
 

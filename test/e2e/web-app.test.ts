@@ -238,6 +238,16 @@ describe.skipIf(!built || !haveChromium)("the web app in Chromium", () => {
     for (let i = 0; i < target; i++) await page.keyboard.press("j");
     const panel = page.getByTestId("work-panel");
     const customerName = (await panel.locator("h2").textContent())!;
+    const customerRef = (await panel.locator(".muted.small").first().textContent())!.split(" · ")[0]!;
+    // The customer promised on the call: record it (default: the overdue amount, in a week).
+    await panel.getByTestId("record-promise").click();
+    await panel.getByText(/Promise of .* recorded\./).waitFor();
+    const promises = (await (await fetch(`${baseUrl}/api/v1/promises?customer=${customerRef}`)).json()) as {
+      items: { status: string; source: string; promisedOn: string }[];
+    };
+    expect(promises.items).toEqual([
+      expect.objectContaining({ status: "open", source: "call", promisedOn: "2026-05-21" }),
+    ]);
     await page.keyboard.press("1"); // reached
     await page.keyboard.press("n");
     await page.keyboard.type("Spoke to AP: pays on Friday");

@@ -134,3 +134,11 @@ export function humanize(code: string): string {
 export function formatMajor(value: number, currency: string, compact = false): string {
   return moneyFormat(currency, compact).format(value);
 }
+
+/** Integer minor units as the decimal string the API takes ("1234.50"): no float arithmetic. */
+export function toDecimalString(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = amount < 0 ? "-" : "";
+  const units = String(Math.abs(amount)).padStart(digits + 1, "0");
+  return digits === 0 ? `${sign}${units}` : `${sign}${units.slice(0, -digits)}.${units.slice(-digits)}`;
+}

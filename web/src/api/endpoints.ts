@@ -19,6 +19,7 @@ import type {
   MessageTemplate,
   OutboxMessage,
   OverdueAccount,
+  PromiseToPay,
   ReportFilterOptions,
   RollRates,
   ScheduledRun,
@@ -99,6 +100,16 @@ export const api = {
     }),
   snoozeTask: (taskId: string, body: { until: string; note?: string }) =>
     request<{ taskId: string; dueOn: string }>(`/tasks/${taskId}/snooze`, { method: "POST", body }),
+
+  recordPromise: (body: {
+    customerRef: string;
+    amount: string;
+    promisedOn: string;
+    invoiceRefs?: string[];
+    source?: "call" | "email" | "letter" | "portal";
+    collectorEmail?: string;
+    note?: string;
+  }) => request<PromiseToPay>("/promises", { method: "POST", body }),
 
   outbox: (query: { customer?: string; limit?: number; cursor?: string }) =>
     request<{ items: OutboxMessage[]; nextCursor: string | null }>("/outbox", { query }),

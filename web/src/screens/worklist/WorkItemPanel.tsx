@@ -6,6 +6,7 @@ import { api, CALL_OUTCOMES, type CallOutcome } from "../../api/endpoints";
 import { useCanEdit } from "../../api/session";
 import type { WorkItem } from "../../api/types";
 import { ErrorPanel, Kbd } from "../../components/ui";
+import { PromiseForm } from "./PromiseForm";
 import { addDays, formatDate, formatMoney, formatNumber, humanize } from "../../format";
 
 const OUTCOME_LABELS: Record<CallOutcome, string> = {
@@ -202,6 +203,12 @@ export function WorkItemPanel({
               {complete.isPending ? "Saving…" : "Log call & close"} <Kbd>d</Kbd>
             </button>
           </form>
+
+          <PromiseForm
+            item={item}
+            today={today}
+            onDone={() => setMessage("Promise recorded: reminders hold until its deadline.")}
+          />
 
           <div className="action-row">
             <form

@@ -1,7 +1,7 @@
 /**
  * The collector's day: the prioritised queue (GET /worklist) with the reason for every item, and
  * the actions the back end offers on a task (log the call's outcome and close it, reassign,
- * snooze). Keyboard first: j/k or ↑/↓ move, Enter opens the customer, 1–5 pick an outcome,
+ * snooze) and recording the promise to pay the customer makes (POST /promises). Keyboard first: j/k or ↑/↓ move, Enter opens the customer, 1–5 pick an outcome,
  * a reassigns, s snoozes, ? shows the keys.
  */
 import { useQuery } from "@tanstack/react-query";
