@@ -9,6 +9,7 @@ import {
 import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
 import { toMinorUnits } from "../db/minor-units.js";
+import { customerFilterCondition, type CustomerFilter } from "./customer-filter.js";
 import { bucketIndexSql, OPEN_ITEMS_AS_OF, UNAPPLIED_AS_OF } from "./open-items-sql.js";
 
 export interface AgingReportOptions {
@@ -17,6 +18,10 @@ export interface AgingReportOptions {
   bounds?: readonly number[];
   basis?: AgingBasis;
   customerRef?: string;
+  /** Only these customers (the dashboard's filters); with `customerRef`, both apply. */
+  customers?: CustomerFilter;
+  /** Leave out the per-customer lines: the totals only (the dashboard's chart). */
+  totalsOnly?: boolean;
 }
 
 /**
@@ -32,6 +37,7 @@ export async function agingReport(db: Queryable, options: AgingReportOptions): P
   assertBucketBounds(bounds);
   const values: unknown[] = [options.organisationId, asOf];
   let customerFilter = "";
+  let unappliedFilter = "";
   if (options.customerRef !== undefined) {
     const { rows } = await db.query<{ id: number }>(
       `SELECT id FROM customers WHERE organisation_id = $1 AND customer_ref = $2`,
@@ -41,26 +47,32 @@ export async function agingReport(db: Queryable, options: AgingReportOptions): P
       throw new RecoupError("CUSTOMER_NOT_FOUND", `no customer with ref "${options.customerRef}"`);
     }
     values.push(rows[0]!.id);
-    customerFilter = "WHERE customer_id = $3";
+    customerFilter = "AND customer_id = $3";
+    unappliedFilter = "AND u.customer_id = $3";
   }
+  const chosen = values.length;
+  customerFilter += ` ${customerFilterCondition("customer_id", options.customers, values)}`;
+  // The same parameters again, for the unapplied query's own alias.
+  unappliedFilter += ` ${customerFilterCondition("u.customer_id", options.customers, values.slice(0, chosen))}`;
 
   const [buckets, unapplied] = await Promise.all([
     db.query<{ customer_ref: string; name: string; currency: string; bucket_index: number; amount: string }>(
       `SELECT cu.customer_ref, cu.name, b.currency, b.bucket_index, b.amount
        FROM (SELECT customer_id, currency, ${bucketIndexSql(bounds, basis)} AS bucket_index, sum(open_amount) AS amount
-             FROM (${OPEN_ITEMS_AS_OF}) o ${customerFilter}
+             FROM (${OPEN_ITEMS_AS_OF}) o WHERE true ${customerFilter}
              GROUP BY 1, 2, 3) b
        JOIN customers cu ON cu.id = b.customer_id`,
       values,
     ),
     db.query<{ customer_ref: string; name: string; currency: string; amount: string }>(
       `SELECT cu.customer_ref, cu.name, u.currency, u.amount
-       FROM (${UNAPPLIED_AS_OF}) u JOIN customers cu ON cu.id = u.customer_id ${customerFilter.replace("customer_id", "u.customer_id")}`,
+       FROM (${UNAPPLIED_AS_OF}) u JOIN customers cu ON cu.id = u.customer_id
+       WHERE true ${unappliedFilter}`,
       values,
     ),
   ]);
 
-  return buildAgingReport({
+  const report = buildAgingReport({
     asOf,
     basis,
     bounds,
@@ -78,4 +90,5 @@ export async function agingReport(db: Queryable, options: AgingReportOptions): P
       amount: toMinorUnits(r.amount),
     })),
   });
+  return options.totalsOnly ? { ...report, customers: [] } : report;
 }

@@ -4,6 +4,7 @@ import { rollRates } from "../domain/kpis.js";
 import type { Queryable } from "../db/queryable.js";
 import { RecoupError } from "../errors.js";
 import { toMinorUnits } from "../db/minor-units.js";
+import { customerFilterCondition, type CustomerFilter } from "./customer-filter.js";
 import { bucketIndexSql, openItemsAsOfSql } from "./open-items-sql.js";
 
 export interface MigrationReportOptions {
@@ -11,6 +12,8 @@ export interface MigrationReportOptions {
   from: string;
   to: string;
   bounds?: readonly number[];
+  /** Only these customers (the dashboard's filters). */
+  customers?: CustomerFilter;
 }
 
 export interface MigrationReport {
@@ -67,10 +70,12 @@ export async function migrationReport(
   };
 
   for (const asOf of monthEnds) {
+    const values: unknown[] = [options.organisationId, asOf];
+    const filter = customerFilterCondition("o.customer_id", options.customers, values);
     const { rows } = await db.query<{ currency: string; bucket: number; amount: string }>(
       `SELECT currency, ${bucketIndexSql(bounds, "due")} AS bucket, sum(open_amount) AS amount
-       FROM (${openItemsAsOfSql("$2")}) o GROUP BY 1, 2`,
-      [options.organisationId, asOf],
+       FROM (${openItemsAsOfSql("$2")}) o WHERE true ${filter} GROUP BY 1, 2`,
+      values,
     );
     for (const row of rows) ensure(row.currency).get(asOf)![row.bucket] = toMinorUnits(row.amount);
   }
@@ -79,6 +84,8 @@ export async function migrationReport(
     const previous = monthEnds[i - 1]!;
     const current = monthEnds[i]!;
     // Each invoice open at both month-ends, with its bucket at each and its balance at the later one.
+    const values: unknown[] = [options.organisationId, previous, current];
+    const filter = customerFilterCondition("o.customer_id", options.customers, values);
     const { rows } = await db.query<{
       currency: string;
       from_bucket: number;
@@ -86,11 +93,12 @@ export async function migrationReport(
       balance: string;
     }>(
       `SELECT p.currency, p.bucket AS from_bucket, c.bucket AS to_bucket, sum(c.open_amount) AS balance
-       FROM (SELECT id, currency, ${bucketIndexSql(bounds, "due", "$2")} AS bucket FROM (${openItemsAsOfSql("$2")}) o) p
+       FROM (SELECT id, currency, ${bucketIndexSql(bounds, "due", "$2")} AS bucket
+             FROM (${openItemsAsOfSql("$2")}) o WHERE true ${filter}) p
        JOIN (SELECT id, open_amount, ${bucketIndexSql(bounds, "due", "$3")} AS bucket FROM (${openItemsAsOfSql("$3")}) o) c
          ON c.id = p.id
        GROUP BY 1, 2, 3`,
-      [options.organisationId, previous, current],
+      values,
     );
     for (const [currency, byDate] of snapshots) {
       const rates = rollRates({

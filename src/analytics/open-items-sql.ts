@@ -53,3 +53,36 @@ export function bucketIndexSql(bounds: readonly number[], basis: "due" | "issue"
   const whens = limits.map((limit, index) => `WHEN ${days} <= ${limit} THEN ${index}`).join(" ");
   return `CASE ${whens} ELSE ${limits.length} END`;
 }
+
+/**
+ * AR and its not-yet-due part at several dates in one pass (the KPI trend's month-ends), the same
+ * sums as the open items as of each date, rearranged so that no date rescans the ledger: an
+ * invoice's open amount as of D is its open amount now plus the allocations dated after D, so
+ *   AR(D) = Σ open now of the invoices issued by D  +  Σ allocations dated after D of invoices issued by D.
+ * The first sum reads only the invoices open now (their partial index); the second joins each
+ * allocation to the few dates between its invoice's issue and its own date. Invoices whose open
+ * amount as of D is zero add nothing, as in OPEN_ITEMS_AS_OF. Current AR: the same over invoices
+ * with due_date ≥ D.
+ *
+ * Parameters: $1 organisation, $2 the dates (date[], in increasing order). `customerCondition` narrows on
+ * `i.customer_id` (see customer-filter.ts). Columns: as_of (text), currency, ar, current_ar.
+ */
+export function arAtDatesSql(customerCondition = ""): string {
+  return `
+  WITH d AS (SELECT unnest($2::date[]) AS as_of),
+  parts AS (
+    SELECT d.as_of, i.currency, i.due_date, i.open_amount AS amount
+    FROM invoices i JOIN d ON i.issue_date <= d.as_of
+    WHERE i.organisation_id = $1 AND i.open_amount <> 0 ${customerCondition}
+    UNION ALL
+    SELECT d.as_of, i.currency, i.due_date, a.amount
+    FROM allocations a
+    JOIN invoices i ON i.id = a.invoice_id
+    JOIN d ON i.issue_date <= d.as_of AND a.date > d.as_of
+    -- only allocations after the earliest date can count (allocations_dated); $2 is sorted
+    WHERE a.organisation_id = $1 AND a.date > ($2::date[])[1] ${customerCondition}
+  )
+  SELECT as_of::text AS as_of, currency, sum(amount) AS ar,
+    coalesce(sum(amount) FILTER (WHERE due_date >= as_of), 0) AS current_ar
+  FROM parts GROUP BY 1, 2`;
+}

@@ -115,7 +115,8 @@ interface ActionRow {
   collector_email: string | null;
 }
 
-interface InvoiceRow {
+/** An invoice as a message lists it: its open amount as of the message's day. */
+export interface InvoiceRow {
   id: number;
   invoice_ref: string;
   issue_date: string;
@@ -126,7 +127,7 @@ interface InvoiceRow {
   po_number: string | null;
 }
 
-interface ContactRow {
+export interface ContactRow {
   customer_id: number;
   name: string | null;
   email: string | null;
@@ -490,8 +491,14 @@ function recipientsFor(action: ActionRow, contacts: readonly ContactRow[]): stri
   }
 }
 
-function messageContext(
-  action: ActionRow,
+/**
+ * What a template sees for one message: the customer, the contact, the invoices with their open
+ * amounts as of the day, the totals, and our own details. Also used by the template preview.
+ *
+ * @example messageContext(action, invoices, contact, settings).totals // [{ amount: 125000, currency: "EUR" }]
+ */
+export function messageContext(
+  action: Pick<ActionRow, "customer_ref" | "name" | "as_of" | "step" | "owner_email">,
   items: readonly InvoiceRow[],
   contact: ContactRow | null,
   settings: CollectionSettings,

@@ -40,6 +40,11 @@ export interface RunCollectionsCycleOptions {
   /** Plan and report, change nothing. */
   dryRun?: boolean;
   /**
+   * Plan with this policy instead of the one in force: dry runs only, so that a draft can be
+   * previewed ("what would tomorrow's cycle do with it?") before it is saved.
+   */
+  policy?: CollectionPolicy;
+  /**
    * Record the plan only and leave the actions planned for a separate dispatch (a worker, or the
    * benchmark that times the two apart). Default false: dispatch right after planning.
    */
@@ -114,6 +119,12 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
     throw new RecoupError("INVALID_DATE", (error as Error).message);
   }
   const dryRun = options.dryRun ?? false;
+  if (options.policy !== undefined && !dryRun) {
+    throw new RecoupError(
+      "VALIDATION_FAILED",
+      "a draft policy can only be tried in a dry run; save it first",
+    );
+  }
   const organisationId = options.store.organisationId;
   const at = options.clock.now();
   let result: CycleResult | undefined;
@@ -138,7 +149,7 @@ export async function runCollectionsCycle(options: RunCollectionsCycleOptions): 
         actor: options.actor,
       });
       timings.refreshMs = stopwatch.lap();
-      const { policy } = await loadCollectionPolicy(db, organisationId);
+      const policy = options.policy ?? (await loadCollectionPolicy(db, organisationId)).policy;
       const settings = await loadCollectionSettings(db, organisationId);
       const candidates = (
         await db.query<CycleCandidateRow>(cycleCandidatesSql(policy), [

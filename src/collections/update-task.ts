@@ -2,6 +2,7 @@ import { appendAuditEvents } from "../audit/append-audit-events.js";
 import type { Clock } from "../clock.js";
 import type { RecoupStore } from "../db/open-recoup.js";
 import { fromKysely, type Queryable } from "../db/queryable.js";
+import { isCalendarDate } from "../domain/calendar-date.js";
 import { RecoupError } from "../errors.js";
 
 export type TaskStatus = "open" | "done" | "cancelled";
@@ -22,13 +23,14 @@ interface TaskRow {
   kind: string;
   assignee: string | null;
   customer_ref: string;
+  due_on: string;
 }
 
 async function lockTask(db: Queryable, organisationId: number, taskId: string): Promise<TaskRow> {
   if (!/^[1-9]\d{0,17}$/.test(taskId))
     throw new RecoupError("VALIDATION_FAILED", `"${taskId}" is not a task id`);
   const { rows } = await db.query<TaskRow>(
-    `SELECT t.id::text AS id, t.status, t.kind, t.assignee, c.customer_ref
+    `SELECT t.id::text AS id, t.status, t.kind, t.assignee, c.customer_ref, t.due_on::text AS due_on
      FROM collection_tasks t JOIN customers c ON c.id = t.customer_id
      WHERE t.organisation_id = $1 AND t.id = $2 FOR UPDATE OF t`,
     [organisationId, taskId],
@@ -37,9 +39,9 @@ async function lockTask(db: Queryable, organisationId: number, taskId: string): 
   return rows[0];
 }
 
-function assertOpen(task: TaskRow, to: TaskStatus | "assigned"): void {
+function assertOpen(task: TaskRow, to: TaskStatus | "assigned" | "snoozed"): void {
   const allowed: readonly string[] = TASK_TRANSITIONS[task.status];
-  if (to === "assigned" ? task.status !== "open" : !allowed.includes(to)) {
+  if (to === "assigned" || to === "snoozed" ? task.status !== "open" : !allowed.includes(to)) {
     throw new RecoupError("TASK_CLOSED", `task ${task.id} is ${task.status}; it cannot be ${to}`);
   }
 }
@@ -121,5 +123,54 @@ export async function completeTask(options: {
       },
     ]);
     return { taskId: task.id, status: "done", outcome: options.outcome };
+  });
+}
+
+/**
+ * Puts a task off until a later business date: it leaves the worklist until then (its due date
+ * moves), audited. Only an open task can be snoozed, and only to a day after `today`.
+ *
+ * @example await snoozeTask({ store, clock, actor: "tom", taskId: "17", until: "2026-12-08", today: "2026-12-03" })
+ */
+export async function snoozeTask(options: {
+  store: RecoupStore;
+  clock: Clock;
+  actor: string;
+  taskId: string;
+  until: string;
+  /** Today in the organisation's time zone: `until` must come after it. */
+  today: string;
+  note?: string;
+}): Promise<{ taskId: string; dueOn: string }> {
+  if (!isCalendarDate(options.until)) {
+    throw new RecoupError("VALIDATION_FAILED", `"${options.until}" is not a date written YYYY-MM-DD`);
+  }
+  if (options.until <= options.today) {
+    throw new RecoupError("VALIDATION_FAILED", `a task can only be snoozed to a day after ${options.today}`);
+  }
+  const note = options.note?.trim() ?? "";
+  if (note.length > 4000)
+    throw new RecoupError("VALIDATION_FAILED", "the note is longer than 4000 characters");
+  const organisationId = options.store.organisationId;
+  return options.store.handle.db.transaction().execute(async (trx) => {
+    const db = fromKysely(trx);
+    const task = await lockTask(db, organisationId, options.taskId);
+    assertOpen(task, "snoozed");
+    await db.query(
+      `UPDATE collection_tasks SET due_on = $2::date,
+         note = CASE WHEN $3 = '' THEN note ELSE note || E'\\n' || $3 END
+       WHERE id = $1`,
+      [task.id, options.until, note],
+    );
+    const at = options.clock.now();
+    await appendAuditEvents(db, { organisationId, actor: options.actor, occurredAt: at }, [
+      {
+        action: "task.snoozed",
+        subjectType: "customer",
+        subjectId: task.customer_ref,
+        data: { taskId: Number(task.id), from: task.due_on, to: options.until, note },
+      },
+    ]);
+    return { taskId: task.id, dueOn: options.until };
   });
 }

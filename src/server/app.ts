@@ -5,6 +5,7 @@ import type { RecoupStore } from "../db/open-recoup.js";
 import { RecoupError } from "../errors.js";
 import { handleError, handleNotFound, rejectInvalidRequest } from "./http-errors.js";
 import { idempotency, IDEMPOTENCY_KEY_HEADER } from "./idempotency.js";
+import { analyticsRoutes } from "./routes/analytics.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cycleRoutes } from "./routes/cycle.js";
 import { policyRoutes } from "./routes/policy.js";
@@ -18,6 +19,7 @@ import { healthRoutes } from "./routes/health.js";
 import { importRoutes } from "./routes/imports.js";
 import { invoiceRoutes } from "./routes/invoices.js";
 import { reportRoutes } from "./routes/reports.js";
+import { BUILT_WEB_APP_DIR, webAppRoutes } from "./web-app.js";
 import { promiseRoutes } from "./routes/promises.js";
 import { planRoutes } from "./routes/plans.js";
 
@@ -28,6 +30,8 @@ export interface CreateAppOptions {
   clock: Clock;
   /** Largest accepted `POST /imports` body; default 256 MB. */
   maxUploadBytes?: number;
+  /** The built web app served at `/` (default web/dist); null serves the API alone. */
+  webRoot?: string | null;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -44,6 +48,7 @@ export function createApp({
   store,
   clock,
   maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
+  webRoot = BUILT_WEB_APP_DIR,
 }: CreateAppOptions): OpenAPIHono {
   const deps = { store, clock };
   const app = new OpenAPIHono({ defaultHook: rejectInvalidRequest });
@@ -78,6 +83,7 @@ export function createApp({
   app.route(API_BASE, timelineRoutes(deps));
   app.route(API_BASE, invoiceRoutes(deps));
   app.route(API_BASE, reportRoutes(deps));
+  app.route(API_BASE, analyticsRoutes(deps));
   app.route(API_BASE, importRoutes(deps));
   app.route(API_BASE, auditRoutes(deps));
 
@@ -94,5 +100,7 @@ export function createApp({
         `${IDEMPOTENCY_KEY_HEADER} header.`,
     },
   });
+  // Last: the web app answers only what no API route did.
+  if (webRoot !== null) app.route("/", webAppRoutes({ root: webRoot }));
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { CustomerFilter } from "../analytics/customer-filter.js";
 import { parseBucketBounds } from "../domain/aging.js";
 import { isCalendarDate } from "../domain/calendar-date.js";
 import { ERROR_CATALOGUE, type ErrorCode } from "../errors.js";
@@ -86,6 +87,47 @@ export const BucketBoundsSchema = z
   .openapi({ example: "30,60,90", description: "Bucket bounds in days, increasing" });
 
 export const RefParamSchema = z.string().min(1).max(200);
+
+const SEGMENT_VALUES = [
+  "high-value-low-risk",
+  "high-value-high-risk",
+  "low-value-low-risk",
+  "low-value-high-risk",
+  "chronic-delinquent",
+] as const;
+
+/** The dashboard's filters, as query parameters of the reports (all optional, all together). */
+export const CustomerFilterQuery = {
+  entity: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: "Only this entity's customers (code)" }),
+  segment: z.enum(SEGMENT_VALUES).optional().openapi({ description: "Only customers in this segment" }),
+  collector: z
+    .string()
+    .min(3)
+    .max(320)
+    .optional()
+    .openapi({ description: "Only this collector's customers" }),
+  owner: z.string().min(3).max(320).optional().openapi({ description: "Only this sales owner's customers" }),
+};
+
+/** The customer filter of a report from its query parameters; undefined when none is given. */
+export function customerFilterFrom(query: {
+  entity?: string | undefined;
+  segment?: (typeof SEGMENT_VALUES)[number] | undefined;
+  collector?: string | undefined;
+  owner?: string | undefined;
+}): CustomerFilter | undefined {
+  const filter: CustomerFilter = {};
+  if (query.entity !== undefined) filter.entity = query.entity;
+  if (query.segment !== undefined) filter.segment = query.segment;
+  if (query.collector !== undefined) filter.collector = query.collector;
+  if (query.owner !== undefined) filter.owner = query.owner;
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
 
 /** A numeric id in a path (promises, plans, tasks). */
 export const IdParamSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, "must be an id") });

@@ -37,6 +37,12 @@ describeEachDatabase("HTTP API basics", (database) => {
     expect(Object.keys(body.paths).sort()).toEqual(
       [
         "/api/v1/aging",
+        "/api/v1/analytics/cash-forecast",
+        "/api/v1/analytics/filters",
+        "/api/v1/analytics/kpi-trend",
+        "/api/v1/analytics/roll-rates",
+        "/api/v1/analytics/segments",
+        "/api/v1/analytics/top-overdue",
         "/api/v1/audit/events",
         "/api/v1/audit/verify",
         "/api/v1/customers",
@@ -60,7 +66,10 @@ describeEachDatabase("HTTP API basics", (database) => {
         "/api/v1/settings/holidays/{day}",
         "/api/v1/tasks/{id}/assignment",
         "/api/v1/tasks/{id}/completion",
+        "/api/v1/tasks/{id}/snooze",
+        "/api/v1/templates",
         "/api/v1/templates/{language}/{key}",
+        "/api/v1/templates/{language}/{key}/preview",
         "/api/v1/worklist",
         "/api/v1/health",
         "/api/v1/imports",

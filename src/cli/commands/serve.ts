@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { clockFromEnvironment } from "../../clock.js";
 import { openRecoup } from "../../db/open-recoup.js";
 import { isLedgerEmpty, loadDemoPortfolio } from "../../demo/load-demo-portfolio.js";
+import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
 import { startServer } from "../../server/serve.js";
 import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { startWorker } from "../../worker/start-worker.js";
@@ -10,7 +11,7 @@ import { databaseTarget, reportFailure, UserError, type GlobalOptions } from "..
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("serve the HTTP API (and, as it lands, the web app)")
+    .description("serve the web app (at /) and the HTTP API (at /api/v1)")
     .option("--port <n>", "port (default PORT or 3000)")
     .option("--host <host>", "interface to listen on (default HOST or 127.0.0.1)")
     .option("--demo", "load the demo portfolio first when the ledger is empty")
@@ -36,6 +37,11 @@ export function registerServe(program: Command): void {
             process.stderr.write(
               `Demo portfolio up to ${loaded.asOf}: ${loaded.created.customers} customers, ${loaded.created.invoices} invoices.\n`,
             );
+            // Today's cycle once, so that the worklist and the outbox have the day's work in them.
+            const cycle = await runCollectionsCycle({ store, clock, actor: "demo", asOf: loaded.asOf });
+            process.stderr.write(
+              `Today's collections cycle: ${cycle.actions.length} actions, ${cycle.skipped.length} skipped.\n`,
+            );
           }
           const server = await startServer({
             store,
@@ -49,6 +55,7 @@ export function registerServe(program: Command): void {
           const worker = options.worker ? await startWorker({ store, clock, dispatch: transports }) : null;
           console.log(`Recoup is running at ${server.url}  (database: ${store.handle.location})`);
           if (worker) console.log("  Scheduler: on (recoup schedule shows its runs)");
+          console.log(`  Web app: ${server.url}/`);
           console.log(
             `  API health: ${server.url}/api/v1/health   OpenAPI: ${server.url}/api/v1/openapi.json`,
           );

@@ -144,11 +144,13 @@ export interface ContactRecord {
   preferredChannel: string | null;
 }
 
-/** One customer by ref with its balances and primary contact, or undefined. */
+/** One customer by ref with its balances and contacts (the primary one first), or undefined. */
 export async function findCustomer(
   db: Queryable,
   options: { organisationId: number; customerRef: string; today: string },
-): Promise<(CustomerRecord & { primaryContact: ContactRecord | null }) | undefined> {
+): Promise<
+  (CustomerRecord & { primaryContact: ContactRecord | null; contacts: ContactRecord[] }) | undefined
+> {
   const params = new SqlParams();
   const orgParam = params.add(options.organisationId);
   const where = [`c.organisation_id = ${orgParam}`, `c.customer_ref = ${params.add(options.customerRef)}`];
@@ -161,25 +163,22 @@ export async function findCustomer(
     role: string | null;
     language: string | null;
     preferred_channel: string | null;
+    is_primary: boolean;
   }>(
-    `SELECT name, email, phone, role, language, preferred_channel FROM contacts
-     WHERE customer_id = $1 AND is_primary`,
+    `SELECT name, email, phone, role, language, preferred_channel, is_primary FROM contacts
+     WHERE customer_id = $1 ORDER BY is_primary DESC, id`,
     [customer.id],
   );
-  const contact = rows[0];
-  return {
-    ...customer,
-    primaryContact: contact
-      ? {
-          name: contact.name,
-          email: contact.email,
-          phone: contact.phone,
-          role: contact.role,
-          language: contact.language,
-          preferredChannel: contact.preferred_channel,
-        }
-      : null,
-  };
+  const contacts = rows.map((contact) => ({
+    name: contact.name,
+    email: contact.email,
+    phone: contact.phone,
+    role: contact.role,
+    language: contact.language,
+    preferredChannel: contact.preferred_channel,
+  }));
+  const primary = rows[0]?.is_primary ? contacts[0]! : null;
+  return { ...customer, primaryContact: primary, contacts };
 }
 
 /** The id of a customer by ref, or undefined. */

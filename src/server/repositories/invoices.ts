@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/queryable.js";
+import { customerFilterCondition, type CustomerFilter } from "../../analytics/customer-filter.js";
 import { SqlParams } from "./sql-params.js";
 
 export interface InvoiceRecord {
@@ -28,6 +29,8 @@ export interface InvoiceListFilter {
   dueBefore?: string;
   /** due_date > dueAfter */
   dueAfter?: string;
+  /** Only these customers' invoices (the dashboard's filters, for its drill-downs). */
+  customers?: CustomerFilter;
   afterId?: number;
   limit: number;
 }
@@ -79,6 +82,9 @@ export async function listInvoices(db: Queryable, filter: InvoiceListFilter): Pr
   if (filter.currency !== undefined) where.push(`i.currency = ${params.add(filter.currency)}`);
   if (filter.dueBefore !== undefined) where.push(`i.due_date < ${params.add(filter.dueBefore)}::date`);
   if (filter.dueAfter !== undefined) where.push(`i.due_date > ${params.add(filter.dueAfter)}::date`);
+  // The organisation is $1, as customerFilterCondition expects.
+  const customers = customerFilterCondition("i.customer_id", filter.customers, params.values);
+  if (customers !== "") where.push(customers.replace(/^AND /, ""));
   const { rows } = await db.query<InvoiceRow>(
     `SELECT ${INVOICE_COLUMNS}
      FROM invoices i JOIN customers cu ON cu.id = i.customer_id

@@ -6,7 +6,7 @@ import { decodeCursor, toPage } from "../pagination.js";
 import { CursorSchema, errorResponses, jsonContent, LimitSchema } from "../schemas.js";
 import type { ServerDeps } from "../server-deps.js";
 
-const AuditEventSchema = z
+export const AuditEventSchema = z
   .object({
     seq: z.number().int().openapi({ description: "Position in the organisation's hash chain" }),
     occurredAt: z.string().openapi({ format: "date-time" }),

@@ -17,7 +17,7 @@ import {
 } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
-const CustomerSummarySchema = z
+export const CustomerSummarySchema = z
   .object({
     customerRef: z.string(),
     name: z.string(),
@@ -32,11 +32,11 @@ const CustomerSummarySchema = z
   })
   .openapi("CustomerSummary");
 
-const CustomerPageSchema = z
+export const CustomerPageSchema = z
   .object({ items: z.array(CustomerSummarySchema), nextCursor: z.string().nullable() })
   .openapi("CustomerPage");
 
-const ContactSchema = z
+export const ContactSchema = z
   .object({
     name: z.string().nullable(),
     email: z.string().nullable(),
@@ -47,13 +47,14 @@ const ContactSchema = z
   })
   .openapi("Contact");
 
-const CustomerDetailSchema = CustomerSummarySchema.extend({
+export const CustomerDetailSchema = CustomerSummarySchema.extend({
   parentRef: z.string().nullable(),
   language: z.string().nullable(),
   requiresPo: z.boolean(),
   doNotContact: z.boolean(),
   pausedUntil: z.string().nullable(),
   primaryContact: z.union([ContactSchema, z.null()]),
+  contacts: z.array(ContactSchema).openapi({ description: "Every contact, the primary one first" }),
   unapplied: MoneySchema.openapi({ description: "Unapplied cash and credits as of today, negative" }),
   aging: z.object({
     asOf: z.string(),
@@ -159,6 +160,7 @@ export function customerRoutes(deps: ServerDeps): OpenAPIHono {
           doNotContact: customer.doNotContact,
           pausedUntil: customer.pausedUntil,
           primaryContact: customer.primaryContact,
+          contacts: customer.contacts,
           unapplied: money(line?.unapplied ?? 0, customer.currency),
           aging: {
             asOf: aging.asOf,

@@ -3,6 +3,8 @@ import { rejectInvalidRequest } from "../http-errors.js";
 import { transportsFromEnvironment } from "../../channels/transports-from-environment.js";
 import { listOutbox } from "../../collections/list-outbox.js";
 import { runCollectionsCycle } from "../../collections/run-collections-cycle.js";
+import { knownTemplateKeys } from "../../collections/message-template-store.js";
+import { validatePolicy } from "../../collections/policy-document.js";
 import { decodeCursor, toPage } from "../pagination.js";
 import {
   CalendarDateSchema,
@@ -17,7 +19,7 @@ import { RefreshSummarySchema } from "./profiles.js";
 
 const CHANNEL = z.enum(["email", "letter", "call", "sms", "notify_owner"]);
 
-const CycleResultSchema = z
+export const CycleResultSchema = z
   .object({
     asOf: z.string(),
     dryRun: z.boolean(),
@@ -84,7 +86,7 @@ const CycleResultSchema = z
   })
   .openapi("CycleResult");
 
-const OutboxEntrySchema = z
+export const OutboxEntrySchema = z
   .object({
     id: z.string(),
     to: z.array(z.string()),
@@ -113,6 +115,10 @@ const runCycleRoute = createRoute({
           schema: z.object({
             asOf: CalendarDateSchema.optional().openapi({ description: "Default: today" }),
             dryRun: z.boolean().optional(),
+            policy: z.record(z.string(), z.unknown()).optional().openapi({
+              description:
+                "Dry runs only: plan with this draft policy (the document of PUT /policy) instead of the one in force",
+            }),
           }),
         },
       },
@@ -152,6 +158,13 @@ export function cycleRoutes(deps: ServerDeps): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: rejectInvalidRequest })
     .openapi(runCycleRoute, async (c) => {
       const body = c.req.header("content-type")?.includes("application/json") ? c.req.valid("json") : {};
+      const draft =
+        body.policy === undefined
+          ? undefined
+          : validatePolicy(body.policy, {
+              knownTemplates: await knownTemplateKeys(db, store.organisationId),
+              source: "policy",
+            });
       // With RECOUP_SMTP_URL (RECOUP_SMS_WEBHOOK_URL) set, email (text messages) is delivered;
       // otherwise it stays in the outbox.
       const transports = transportsFromEnvironment(process.env, !body.dryRun);
@@ -162,6 +175,7 @@ export function cycleRoutes(deps: ServerDeps): OpenAPIHono {
           actor: "api",
           asOf: body.asOf ?? today(deps),
           dryRun: body.dryRun ?? false,
+          ...(draft !== undefined ? { policy: draft } : {}),
           dispatch: transports,
         });
         return c.json(result, 200);

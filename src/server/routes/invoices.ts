@@ -10,6 +10,8 @@ import {
   CalendarDateSchema,
   CurrencyCodeSchema,
   CursorSchema,
+  customerFilterFrom,
+  CustomerFilterQuery,
   errorResponses,
   jsonContent,
   LimitSchema,
@@ -19,7 +21,7 @@ import {
 } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
-const InvoiceSummarySchema = z
+export const InvoiceSummarySchema = z
   .object({
     invoiceRef: z.string(),
     customerRef: z.string(),
@@ -34,11 +36,11 @@ const InvoiceSummarySchema = z
   })
   .openapi("InvoiceSummary");
 
-const InvoicePageSchema = z
+export const InvoicePageSchema = z
   .object({ items: z.array(InvoiceSummarySchema), nextCursor: z.string().nullable() })
   .openapi("InvoicePage");
 
-const InvoiceDetailSchema = InvoiceSummarySchema.extend({
+export const InvoiceDetailSchema = InvoiceSummarySchema.extend({
   description: z.string().nullable(),
   allocations: z.array(
     z.object({
@@ -67,6 +69,7 @@ const listInvoicesRoute = createRoute({
       currency: CurrencyCodeSchema.optional(),
       dueBefore: CalendarDateSchema.optional().openapi({ description: "Due strictly before this date" }),
       dueAfter: CalendarDateSchema.optional().openapi({ description: "Due strictly after this date" }),
+      ...CustomerFilterQuery,
       limit: LimitSchema,
       cursor: CursorSchema.optional(),
     }),
@@ -164,6 +167,7 @@ export function invoiceRoutes(deps: ServerDeps): OpenAPIHono {
         currency: query.currency,
         dueBefore: query.dueBefore,
         dueAfter: query.dueAfter,
+        customers: customerFilterFrom(query),
         afterId: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
         limit: query.limit + 1,
       });

@@ -12,7 +12,7 @@ const PolicyDocumentSchema = z.record(z.string(), z.unknown()).openapi("Collecti
     "Workflows, assignments and segmentation thresholds (DESIGN 5.5); the same document `recoup policy export --json` prints",
 });
 
-const StoredPolicySchema = z
+export const StoredPolicySchema = z
   .object({
     version: z.number().int().openapi({ description: "0 = the shipped defaults, nothing applied yet" }),
     updatedBy: z.string().nullable(),
@@ -21,7 +21,7 @@ const StoredPolicySchema = z
   })
   .openapi("StoredCollectionPolicy");
 
-const AppliedPolicySchema = z
+export const AppliedPolicySchema = z
   .object({ version: z.number().int(), changed: z.boolean(), workflows: z.array(z.string()) })
   .openapi("AppliedCollectionPolicy");
 

@@ -38,7 +38,7 @@ const RiskFactorSchema = z
   })
   .openapi("RiskFactor");
 
-const CustomerProfileSchema = z
+export const CustomerProfileSchema = z
   .object({
     customerRef: z.string(),
     name: z.string(),

@@ -6,15 +6,18 @@ import { rejectInvalidRequest } from "../http-errors.js";
 import {
   BucketBoundsSchema,
   CalendarDateSchema,
+  customerFilterFrom,
+  CustomerFilterQuery,
   errorResponses,
   jsonContent,
   RefParamSchema,
+  TrueFalseSchema,
 } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
 const BucketAmountSchema = z.object({ key: z.string(), amount: z.number().int() });
 
-const AgingReportSchema = z
+export const AgingReportSchema = z
   .object({
     asOf: z.string().openapi({ format: "date" }),
     basis: z.enum(["due", "issue"]),
@@ -58,7 +61,7 @@ const PromiseKpisSchema = z
   })
   .openapi("PromiseKpis", { description: "Promises to pay judged in the period, in this currency" });
 
-const KpisSchema = z
+export const KpisSchema = z
   .object({
     from: z.string().openapi({ format: "date" }),
     to: z.string().openapi({ format: "date" }),
@@ -77,7 +80,7 @@ const KpisSchema = z
   })
   .openapi("Kpis");
 
-const KpiReportSchema = z
+export const KpiReportSchema = z
   .union([KpisSchema, z.object({ byCurrency: z.array(KpisSchema) })])
   .openapi("KpiReport", { description: "The JSON of `recoup kpis --json`: one currency, or byCurrency" });
 
@@ -94,6 +97,10 @@ const agingRoute = createRoute({
       buckets: BucketBoundsSchema.optional(),
       basis: z.enum(["due", "issue"]).default("due"),
       customer: RefParamSchema.optional().openapi({ description: "One customer only (ref)" }),
+      totalsOnly: TrueFalseSchema.optional().openapi({
+        description: "true: the totals per currency only (customers is empty)",
+      }),
+      ...CustomerFilterQuery,
     }),
   },
   responses: {
@@ -111,6 +118,7 @@ const kpisRoute = createRoute({
     query: z.object({
       from: CalendarDateSchema.openapi({ description: "First day of the period" }),
       to: CalendarDateSchema.openapi({ description: "Last day of the period" }),
+      ...CustomerFilterQuery,
     }),
   },
   responses: {
@@ -131,11 +139,19 @@ export function reportRoutes(deps: ServerDeps): OpenAPIHono {
         ...(query.buckets === undefined ? {} : { bounds: parseBucketBounds(query.buckets) }),
         basis: query.basis,
         ...(query.customer === undefined ? {} : { customerRef: query.customer }),
+        totalsOnly: query.totalsOnly === "true",
+        customers: customerFilterFrom(query),
       });
       return c.json(report, 200);
     })
     .openapi(kpisRoute, async (c) => {
-      const { from, to } = c.req.valid("query");
-      return c.json(await kpiReport(db, { organisationId: store.organisationId, from, to }), 200);
+      const query = c.req.valid("query");
+      const report = await kpiReport(db, {
+        organisationId: store.organisationId,
+        from: query.from,
+        to: query.to,
+        customers: customerFilterFrom(query),
+      });
+      return c.json(report, 200);
     });
 }

@@ -19,7 +19,7 @@ const LocalTime = z
   .openapi({ example: "06:00" });
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 
-const SettingsSchema = z
+export const SettingsSchema = z
   .object({
     testMode: z.boolean().openapi({ description: "Plan and record everything, send nothing" }),
     sender: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
@@ -34,7 +34,7 @@ const SettingsSchema = z
   })
   .openapi("CollectionSettings");
 
-const SettingsChangeSchema = z
+export const SettingsChangeSchema = z
   .object({
     testMode: z.boolean().optional(),
     sender: z
@@ -56,7 +56,7 @@ const SettingsChangeSchema = z
   })
   .openapi("CollectionSettingsChange");
 
-const ScheduledRunSchema = z
+export const ScheduledRunSchema = z
   .object({
     businessDate: z.string(),
     status: z.enum(["running", "done", "failed"]),

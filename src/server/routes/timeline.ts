@@ -4,7 +4,7 @@ import { rejectInvalidRequest } from "../http-errors.js";
 import { errorResponses, jsonContent, LimitSchema, RefParamSchema } from "../schemas.js";
 import type { ServerDeps } from "../server-deps.js";
 
-const TimelineEntrySchema = z
+export const TimelineEntrySchema = z
   .object({
     id: z.string().openapi({ description: "event:<seq>, invoice:<id>, payment:<id> or credit_note:<id>" }),
     kind: z.enum(["event", "invoice", "payment", "credit_note"]),
@@ -19,7 +19,7 @@ const TimelineEntrySchema = z
   })
   .openapi("TimelineEntry");
 
-const TimelinePageSchema = z
+export const TimelinePageSchema = z
   .object({
     customerRef: z.string(),
     entries: z.array(TimelineEntrySchema),

@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { rejectInvalidRequest } from "../http-errors.js";
 import { listWorklist } from "../../collections/list-worklist.js";
-import { assignTask, CALL_OUTCOMES, completeTask } from "../../collections/update-task.js";
+import { assignTask, CALL_OUTCOMES, completeTask, snoozeTask } from "../../collections/update-task.js";
 import { CalendarDateSchema, errorResponses, jsonContent, LimitSchema, MoneySchema } from "../schemas.js";
 import { today, type ServerDeps } from "../server-deps.js";
 
-const WorkItemSchema = z
+export const WorkItemSchema = z
   .object({
     taskId: z.string().nullable(),
     kind: z.enum(["call", "review", "monitor"]),
@@ -35,7 +35,10 @@ const worklistRoute = createRoute({
     }),
   },
   responses: {
-    200: jsonContent(z.object({ items: z.array(WorkItemSchema) }), "The worklist"),
+    200: jsonContent(
+      z.object({ asOf: z.string().openapi({ format: "date" }), items: z.array(WorkItemSchema) }),
+      "The worklist",
+    ),
     ...errorResponses(400, 500),
   },
 });
@@ -88,6 +91,28 @@ const completeTaskRoute = createRoute({
   },
 });
 
+const snoozeTaskRoute = createRoute({
+  method: "post",
+  path: "/tasks/{id}/snooze",
+  tags: ["collections"],
+  summary: "Put an open task off until a later day (it leaves the worklist until then)",
+  request: {
+    params: TaskIdParam,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({ until: CalendarDateSchema, note: z.string().max(4000).optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(z.object({ taskId: z.string(), dueOn: z.string() }), "The task's new due date"),
+    ...errorResponses(400, 404, 409, 500),
+  },
+});
+
 /** The collector worklist and its tasks: ranked items with their next action, assignment, completion. */
 export function worklistRoutes(deps: ServerDeps): OpenAPIHono {
   const { store } = deps;
@@ -95,12 +120,13 @@ export function worklistRoutes(deps: ServerDeps): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: rejectInvalidRequest })
     .openapi(worklistRoute, async (c) => {
       const query = c.req.valid("query");
+      const asOf = query.asOf ?? today(deps);
       const items = await listWorklist(db, store.organisationId, {
-        asOf: query.asOf ?? today(deps),
+        asOf,
         limit: query.limit,
         ...(query.collector !== undefined ? { collector: query.collector } : {}),
       });
-      return c.json({ items }, 200);
+      return c.json({ asOf, items }, 200);
     })
     .openapi(assignTaskRoute, async (c) => {
       const { id } = c.req.valid("param");
@@ -109,6 +135,20 @@ export function worklistRoutes(deps: ServerDeps): OpenAPIHono {
         await assignTask({ store, clock: deps.clock, actor: "api", taskId: id, assignee: body.assignee }),
         200,
       );
+    })
+    .openapi(snoozeTaskRoute, async (c) => {
+      const { id } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const snoozed = await snoozeTask({
+        store,
+        clock: deps.clock,
+        actor: "api",
+        taskId: id,
+        until: body.until,
+        today: today(deps),
+        ...(body.note !== undefined ? { note: body.note } : {}),
+      });
+      return c.json(snoozed, 200);
     })
     .openapi(completeTaskRoute, async (c) => {
       const { id } = c.req.valid("param");
